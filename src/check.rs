@@ -1,0 +1,94 @@
+//! The `check` pipeline: load → parse → validate. It never stops at the first
+//! bad file: every file is read and every problem reported.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config;
+use crate::diagnostic::{self, Diagnostic};
+use crate::document::Ctx;
+use crate::model::{Document, Site};
+use crate::settings::Settings;
+use crate::source::{self, Kind, SourceFile};
+use crate::time::Today;
+use crate::{incident, page, runbook, status, validate};
+
+/// The result of checking a site.
+#[derive(Debug)]
+pub struct Checked {
+    pub site: Site,
+    /// Sorted by file, line, column.
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_checked: usize,
+}
+
+/// Why a site could not be checked at all (exit status 2).
+#[derive(Debug)]
+pub enum CheckError {
+    /// `debrief.yml` is invalid; the diagnostics say where.
+    Config(Vec<Diagnostic>),
+    /// The site folder could not be read.
+    Setup(anyhow::Error),
+}
+
+pub fn check(site_dir: &Path, today: Today) -> Result<Checked, CheckError> {
+    let config = config::load(site_dir).map_err(CheckError::Config)?;
+    let settings = Settings::new(config, today);
+    let loaded = source::load(site_dir).map_err(CheckError::Setup)?;
+    let files_checked = loaded.files.len() + loaded.diagnostics.len();
+    let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = loaded
+        .files
+        .par_iter()
+        .map(|f| parse_file(f, &settings))
+        .collect();
+    let mut diagnostics = loaded.diagnostics;
+    let mut site = Site {
+        settings,
+        incidents: Vec::new(),
+        runbooks: Vec::new(),
+        statuses: Vec::new(),
+        pages: Vec::new(),
+    };
+    let mut drafts = std::collections::HashSet::new();
+    for (doc, diags) in parsed {
+        diagnostics.extend(diags);
+        match doc {
+            Some(Document::Incident(i)) => {
+                if i.is_draft() {
+                    drafts.insert(i.meta.rel_path.clone());
+                }
+                site.incidents.push(*i);
+            }
+            Some(Document::Runbook(r)) => site.runbooks.push(*r),
+            Some(Document::Status(s)) => site.statuses.push(*s),
+            Some(Document::Page(p)) => site.pages.push(*p),
+            None => {}
+        }
+    }
+    diagnostics.extend(validate::cross_document(&site));
+    for d in diagnostics.iter_mut().filter(|d| drafts.contains(&d.file)) {
+        d.demote();
+    }
+    diagnostic::sort(&mut diagnostics);
+    Ok(Checked {
+        site,
+        diagnostics,
+        files_checked,
+    })
+}
+
+/// Parses one file into its model, with the problems found in it alone.
+pub fn parse_file(file: &SourceFile, settings: &Settings) -> (Option<Document>, Vec<Diagnostic>) {
+    let mut ctx = match Ctx::open(file) {
+        Ok(ctx) => ctx,
+        Err(diags) => return (None, diags),
+    };
+    let doc = match file.kind {
+        Kind::Incident => Document::Incident(Box::new(incident::parse(&mut ctx, file, settings))),
+        Kind::Runbook => Document::Runbook(Box::new(runbook::parse(&mut ctx, file, settings))),
+        Kind::Status => Document::Status(Box::new(status::parse(&mut ctx, file))),
+        Kind::Page => Document::Page(Box::new(page::parse(&mut ctx, file))),
+    };
+    (Some(doc), ctx.diags)
+}

@@ -1,0 +1,28 @@
+//! debrief checks incident post-mortems, runbooks and status templates kept as
+//! markdown with YAML front matter, and compiles them into a static site.
+//!
+//! The pipeline runs one way: load (`source`) → parse (`document`, `markdown`,
+//! the kind modules) → validate (`validate`) → … See ARCHITECTURE.md.
+
+pub mod action_item;
+pub mod check;
+pub mod commands;
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod incident;
+pub mod markdown;
+pub mod model;
+pub mod page;
+pub mod runbook;
+pub mod section;
+pub mod settings;
+pub mod severity;
+pub mod source;
+pub mod status;
+pub mod text;
+pub mod time;
+pub mod timeline;
+pub mod url;
+pub mod validate;
+pub mod yaml;

@@ -1,0 +1,59 @@
+//! The `debrief` command line: parses arguments and calls the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use debrief::commands::{self, CheckOptions};
+use debrief::diagnostic::Format;
+
+/// Checks incident post-mortems, runbooks and status templates, and compiles
+/// them into a static site that works offline.
+#[derive(Parser)]
+#[command(name = "debrief", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check every document and report problems with file, line and column.
+    ///
+    /// Exit status: 0 when there are no errors, 1 when there are (or warnings
+    /// with --strict), 2 when the site could not be checked (bad debrief.yml,
+    /// no content/ folder).
+    Check {
+        /// The site folder (holding content/ and optionally debrief.yml).
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Output format: human (like rustc), json, or github (workflow commands that annotate a pull request's diff).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The date to treat as today, for overdue items and stale runbooks (default: SOURCE_DATE_EPOCH, else the clock).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = debrief::time::parse_today_flag)]
+        today: Option<NaiveDate>,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check {
+            site_dir,
+            format,
+            today,
+            strict,
+        } => commands::check(&CheckOptions {
+            site_dir,
+            format,
+            today,
+            strict,
+        }),
+    };
+    ExitCode::from(code)
+}

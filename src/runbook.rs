@@ -1,0 +1,160 @@
+//! Runbooks (`content/runbooks`): owner, alerts, review date and the
+//! sections a responder needs at 3 a.m.
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::Code;
+use crate::document::{Ctx, Meta, Spanned};
+use crate::section;
+use crate::settings::Settings;
+use crate::source::SourceFile;
+use crate::text::quote;
+use crate::url::is_safe_alert_name;
+use crate::yaml::Value;
+
+pub const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "id",
+    "service",
+    "owner",
+    "alerts",
+    "last_reviewed",
+    "severity",
+    "tags",
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Runbook {
+    pub meta: Meta,
+    pub service: String,
+    pub owner: String,
+    pub alerts: Vec<Spanned>,
+    pub last_reviewed: Option<NaiveDate>,
+    /// True when `last_reviewed` is older than `runbooks.review_every`.
+    pub stale: bool,
+    pub severity: Option<String>,
+    pub tags: Vec<String>,
+    pub extra: Vec<(String, Value)>,
+}
+
+pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
+    let meta = ctx.meta(file);
+    let service = ctx
+        .required("service", "runbook", "service: payments")
+        .map(|v| v.value)
+        .unwrap_or_default();
+    let owner = ctx
+        .required("owner", "runbook", "owner: \"@payments\"")
+        .map(|v| v.value)
+        .unwrap_or_default();
+    let alerts = ctx.list("alerts");
+    for alert in &alerts {
+        if !is_safe_alert_name(&alert.value) {
+            ctx.report(
+                alert.span.clone(),
+                Code::InvalidName,
+                format!("alert name `{}` cannot be a URL", quote(&alert.value, 40)),
+                "use the alert's name as Prometheus writes it: letters, digits, `_`, `-`, `.`, `:`",
+            );
+        }
+    }
+    let severity = ctx
+        .spanned_text("severity")
+        .and_then(|v| match s.scale.parse(&v.value) {
+            Some(level) => Some(level.id.clone()),
+            None => {
+                ctx.report(
+                    v.span,
+                    Code::SeverityUnknown,
+                    format!("`{}` is not a severity level", quote(&v.value, 30)),
+                    format!("use one of {}", s.scale.ids()),
+                );
+                None
+            }
+        });
+    let (last_reviewed, stale) = review(ctx, s);
+    let extra = ctx.unknown_keys("", KNOWN_KEYS);
+    let tags = ctx.list("tags").into_iter().map(|t| t.value).collect();
+    sections(ctx, s);
+    Runbook {
+        meta,
+        service,
+        owner,
+        alerts,
+        last_reviewed,
+        stale,
+        severity,
+        tags,
+        extra,
+    }
+}
+
+fn review(ctx: &mut Ctx, s: &Settings) -> (Option<NaiveDate>, bool) {
+    let Some(v) = ctx.spanned_text("last_reviewed") else {
+        return (None, false);
+    };
+    let Some(date) = crate::time::parse_date(&v.value) else {
+        ctx.report(
+            v.span,
+            Code::DateInvalid,
+            format!(
+                "`last_reviewed` is `{}`, not a calendar date",
+                quote(&v.value, 30)
+            ),
+            "write the date of the last review as YYYY-MM-DD",
+        );
+        return (None, false);
+    };
+    let due = date + s.review_every;
+    let stale = due < s.today.date;
+    if stale {
+        ctx.report(
+            v.span,
+            Code::RunbookStale,
+            format!("this runbook was last reviewed on {date}, more than {} ago", s.config.runbooks.review_every),
+            "walk through the runbook against the live system, fix what has drifted, and update `last_reviewed`",
+        );
+    }
+    (Some(date), stale)
+}
+
+fn sections(ctx: &mut Ctx, s: &Settings) {
+    let sections = ctx.body.sections();
+    let names = &s.runbook_sections;
+    for required in &s.config.runbooks.required_sections {
+        let display = names.display(required);
+        match names.find(&sections, required) {
+            Some(sec) if section::is_empty(&ctx.body, sec) => {
+                let span = ctx.offset_span(
+                    sec.offset,
+                    sec.title.chars().count() + sec.level as usize + 1,
+                );
+                ctx.report(
+                    span,
+                    Code::SectionEmpty,
+                    format!("the {display} section is empty or holds only a placeholder"),
+                    format!("write the {display} steps a responder should follow"),
+                );
+            }
+            Some(_) => {}
+            None => {
+                let (span, message) = match names.find_misplaced(&sections, required) {
+                    Some(sec) => (
+                        ctx.offset_span(sec.offset, sec.level as usize),
+                        format!("the {display} section is a level-{} heading", sec.level),
+                    ),
+                    None => (
+                        ctx.end_span(),
+                        format!("this runbook has no {display} section"),
+                    ),
+                };
+                ctx.report(
+                    span,
+                    Code::SectionMissing,
+                    message,
+                    format!("add a `## {display}` section"),
+                );
+            }
+        }
+    }
+}

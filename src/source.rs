@@ -1,0 +1,401 @@
+//! Loading: walk `content/`, read each markdown file, and map byte offsets to
+//! 1-based line and column. Nothing here interprets the text.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Code, Diagnostic, Level};
+
+/// Files larger than this are refused rather than read into memory.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// What a document is, from its top folder under `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Incident,
+    Runbook,
+    Status,
+    Page,
+}
+
+impl Kind {
+    pub fn from_folder(folder: &str) -> Option<Kind> {
+        match folder {
+            "incidents" => Some(Kind::Incident),
+            "runbooks" => Some(Kind::Runbook),
+            "status" => Some(Kind::Status),
+            "pages" => Some(Kind::Page),
+            _ => None,
+        }
+    }
+
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Incident => "incidents",
+            Kind::Runbook => "runbooks",
+            Kind::Status => "status",
+            Kind::Page => "pages",
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Incident => "post-mortem",
+            Kind::Runbook => "runbook",
+            Kind::Status => "status template",
+            Kind::Page => "page",
+        }
+    }
+}
+
+/// One markdown file under `content/`, read and decoded.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root, `/`-separated: `content/runbooks/db/x.md`.
+    pub rel_path: String,
+    pub kind: Kind,
+    /// The id the path gives: the path under the kind's folder without `.md`.
+    pub path_id: String,
+    /// The text, with any byte-order mark removed (it shifts no line).
+    pub text: String,
+}
+
+/// The result of walking `content/`: the files to parse, and the problems met
+/// on the way (unreadable files, non-UTF-8 files, stray files).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub files: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Walks `site/content`. Returns an error only when the folder itself cannot
+/// be read; problems with single files become diagnostics.
+pub fn load(site: &Path) -> anyhow::Result<Loaded> {
+    let content = site.join("content");
+    if !content.is_dir() {
+        anyhow::bail!(
+            "{} has no content/ folder: run debrief in a site folder, or pass one (debrief check path/to/site)",
+            display_path(site)
+        );
+    }
+    let site_root = fs::canonicalize(site)?;
+    let mut paths = Vec::new();
+    let mut loaded = Loaded::default();
+    let walker = WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry =
+            entry.map_err(|e| anyhow::anyhow!("cannot read {}: {e}", display_path(&content)))?;
+        let name = entry.file_name().to_string_lossy();
+        if !name.ends_with(".md") || name == "_index.md" {
+            continue;
+        }
+        let rel = rel_path(site, entry.path());
+        if entry.path_is_symlink() && !symlink_stays_inside(entry.path(), &site_root) {
+            loaded.diagnostics.push(file_level(
+                &rel,
+                Code::FileIgnored,
+                "this symlink points outside the site, so debrief does not follow it",
+                "copy the file into content/ instead of linking to it",
+            ));
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        paths.push((rel, entry.into_path()));
+    }
+    use rayon::prelude::*;
+    let results: Vec<Result<SourceFile, Box<Diagnostic>>> = paths
+        .par_iter()
+        .map(|(rel, path)| read_one(rel, path))
+        .collect();
+    for r in results {
+        match r {
+            Ok(f) => loaded.files.push(f),
+            Err(d) => loaded.diagnostics.push(*d),
+        }
+    }
+    Ok(loaded)
+}
+
+fn symlink_stays_inside(path: &Path, site_root: &Path) -> bool {
+    fs::canonicalize(path)
+        .map(|p| p.starts_with(site_root))
+        .unwrap_or(false)
+}
+
+fn read_one(rel: &str, path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
+    let under_content = rel.strip_prefix("content/").unwrap_or(rel);
+    let (folder, rest) = match under_content.split_once('/') {
+        Some(split) => split,
+        None => ("", under_content),
+    };
+    let Some(kind) = Kind::from_folder(folder) else {
+        return Err(Box::new(file_level(
+            rel,
+            Code::FileIgnored,
+            "this file is not under incidents/, runbooks/, status/ or pages/, so it is not part of the site",
+            "move it into the folder for its kind",
+        )));
+    };
+    let bytes = read_capped(path).map_err(|e| {
+        Box::new(file_level(
+            rel,
+            Code::FileUnreadable,
+            &format!("cannot read this file: {e}"),
+            "check that the file exists and is readable",
+        ))
+    })?;
+    let text = decode(rel, bytes)?;
+    if text.trim().is_empty() {
+        return Err(Box::new(file_level(
+            rel,
+            Code::FileEmpty,
+            &format!("this {} is empty", kind.noun()),
+            "add front matter and content, or delete the file",
+        )));
+    }
+    Ok(SourceFile {
+        rel_path: rel.to_string(),
+        kind,
+        path_id: rest.trim_end_matches(".md").to_string(),
+        text,
+    })
+}
+
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    let file = fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other("it is larger than 10 MB"));
+    }
+    Ok(bytes)
+}
+
+fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            let index = LineIndex::new(&prefix);
+            let (line, column) = index.line_col(&prefix, prefix.len());
+            let snippet = String::from_utf8_lossy(line_bytes(&bytes, valid))
+                .trim_end()
+                .to_string();
+            Err(Box::new(Diagnostic {
+                file: rel.to_string(),
+                line,
+                column,
+                width: 1,
+                code: Code::FileNotUtf8,
+                level: Level::Error,
+                message: format!(
+                    "this file is not valid UTF-8 (byte 0x{:02X} at offset {valid})",
+                    bytes[valid]
+                ),
+                help: "re-save the file as UTF-8".into(),
+                snippet,
+            }))
+        }
+    }
+}
+
+fn line_bytes(bytes: &[u8], at: usize) -> &[u8] {
+    let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    &bytes[start..end]
+}
+
+/// A diagnostic about a whole file, shown at line 1, column 1.
+pub fn file_level(rel: &str, code: Code, message: &str, help: &str) -> Diagnostic {
+    Diagnostic {
+        file: rel.to_string(),
+        line: 1,
+        column: 1,
+        width: 1,
+        code,
+        level: code.level(),
+        message: message.to_string(),
+        help: help.to_string(),
+        snippet: String::new(),
+    }
+}
+
+fn rel_path(site: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(site).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A path as the user would type it: `.` prefix removed.
+pub fn display_path(p: &Path) -> String {
+    let s = p.display().to_string();
+    if s.is_empty() {
+        ".".into()
+    } else {
+        s
+    }
+}
+
+/// Byte offset → (line, column), both 1-based; columns count characters.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        (line + 1, column)
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let end = self.starts.get(line).map_or(text.len(), |&e| e);
+        text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// The byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+/// Makes diagnostics for one file: it owns the text and the line index, so
+/// callers pass only a byte offset.
+pub struct Locator<'a> {
+    pub rel_path: &'a str,
+    pub text: &'a str,
+    pub index: LineIndex,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(rel_path: &'a str, text: &'a str) -> Locator<'a> {
+        Locator {
+            rel_path,
+            text,
+            index: LineIndex::new(text),
+        }
+    }
+
+    /// A diagnostic at a byte offset, underlining `width` characters.
+    pub fn at(
+        &self,
+        offset: usize,
+        width: usize,
+        code: Code,
+        message: String,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        let (line, column) = self.index.line_col(self.text, offset);
+        self.at_line_col(line, column, width, code, message, help)
+    }
+
+    pub fn at_line_col(
+        &self,
+        line: usize,
+        column: usize,
+        width: usize,
+        code: Code,
+        message: String,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            file: self.rel_path.to_string(),
+            line,
+            column,
+            width: width.max(1),
+            code,
+            level: code.level(),
+            message,
+            help: help.into(),
+            snippet: self.index.line_text(self.text, line).to_string(),
+        }
+    }
+}
+
+/// Resolves `site/<dir>`, for callers that take a site folder argument.
+pub fn site_path(dir: Option<PathBuf>) -> PathBuf {
+    dir.unwrap_or_else(|| PathBuf::from("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_is_one_based_and_counts_chars() {
+        let text = "ab\ncé\r\nxyz";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        assert_eq!(idx.line_col(text, 3), (2, 1));
+        assert_eq!(idx.line_col(text, 6), (2, 3)); // after "cé" (é is two bytes)
+        assert_eq!(idx.line_col(text, 8), (3, 1));
+        assert_eq!(idx.line_text(text, 2), "cé");
+        assert_eq!(idx.line_text(text, 3), "xyz");
+        assert_eq!(idx.line_text(text, 9), "");
+    }
+
+    #[test]
+    fn bom_is_dropped_without_shifting_lines() {
+        let text = decode("x.md", b"\xEF\xBB\xBF---\ntitle: x\n".to_vec()).unwrap();
+        assert!(text.starts_with("---"));
+    }
+
+    #[test]
+    fn invalid_utf8_points_at_the_bad_byte() {
+        let d = decode("x.md", b"---\ntitle: caf\xE9\n".to_vec()).unwrap_err();
+        assert_eq!((d.line, d.column), (2, 11));
+        assert_eq!(d.code, Code::FileNotUtf8);
+    }
+}

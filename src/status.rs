@@ -1,0 +1,158 @@
+//! Status templates (`content/status`): pre-written status-page and chat
+//! updates with `{{ placeholder }}` blanks, one per Statuspage phase.
+
+use crate::diagnostic::Code;
+use crate::document::{Ctx, Meta};
+use crate::source::SourceFile;
+use crate::text::{fold, quote};
+use crate::yaml::Value;
+
+pub const KNOWN_KEYS: &[&str] = &[
+    "title", "id", "phase", "audience", "channel", "severity", "tags",
+];
+/// Statuspage's incident states, in the order an incident moves through them.
+pub const PHASES: &[&str] = &["investigating", "identified", "monitoring", "resolved"];
+pub const AUDIENCES: &[&str] = &["external", "internal"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusTemplate {
+    pub meta: Meta,
+    pub phase: Option<String>,
+    pub audience: String,
+    pub channel: Option<String>,
+    /// Placeholder names in order of first use.
+    pub placeholders: Vec<String>,
+    pub extra: Vec<(String, Value)>,
+}
+
+pub fn parse(ctx: &mut Ctx, file: &SourceFile) -> StatusTemplate {
+    let body_offset = ctx.body_start;
+    let body_text = &file.text[body_offset..];
+    let meta = ctx.meta(file);
+    let phase = ctx
+        .required("phase", "status template", "phase: investigating")
+        .and_then(|p| {
+            let f = fold(&p.value);
+            let found = PHASES.iter().find(|ph| **ph == f).map(|s| s.to_string());
+            if found.is_none() {
+                ctx.report(
+                    p.span,
+                    Code::PhaseUnknown,
+                    format!("`{}` is not a status phase", quote(&p.value, 30)),
+                    format!("use one of: {}", PHASES.join(", ")),
+                );
+            }
+            found
+        });
+    let audience = match ctx.spanned_text("audience") {
+        None => "external".to_string(),
+        Some(a) => match AUDIENCES.iter().find(|x| **x == fold(&a.value)) {
+            Some(x) => x.to_string(),
+            None => {
+                ctx.report(
+                    a.span,
+                    Code::EnumValueUnknown,
+                    format!("`{}` is not an audience", quote(&a.value, 30)),
+                    "use external or internal",
+                );
+                "external".to_string()
+            }
+        },
+    };
+    let channel = ctx.text("channel");
+    let extra = ctx.unknown_keys("", KNOWN_KEYS);
+    if body_text.trim().is_empty() {
+        let span = ctx.end_span();
+        ctx.report(
+            span,
+            Code::TemplateEmpty,
+            "this status template has no text".into(),
+            "write the update below the front matter, with {{ placeholders }} for the blanks",
+        );
+    }
+    let (placeholders, problems) = placeholders(body_text);
+    for (offset, message) in problems {
+        let span = ctx.offset_span(body_offset + offset, 2);
+        ctx.report(
+            span,
+            Code::PlaceholderMalformed,
+            message,
+            "write placeholders as {{ name }}, with a name of letters, digits and _",
+        );
+    }
+    StatusTemplate {
+        meta,
+        phase,
+        audience,
+        channel,
+        placeholders,
+        extra,
+    }
+}
+
+/// The `{{ name }}` placeholders of a template, in order of first use, and
+/// malformed ones as (byte offset, message).
+pub fn placeholders(text: &str) -> (Vec<String>, Vec<(usize, String)>) {
+    let mut names: Vec<String> = Vec::new();
+    let mut problems = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("{{") {
+        let start = from + i;
+        let Some(len) = text[start + 2..].find("}}") else {
+            problems.push((start, "this `{{` has no closing `}}`".to_string()));
+            break;
+        };
+        let inner = &text[start + 2..start + 2 + len];
+        let name = inner.trim();
+        if inner.contains('\n') || name.contains("{{") {
+            problems.push((
+                start,
+                "this `{{` has no closing `}}` on its line".to_string(),
+            ));
+            from = start + 2;
+            continue;
+        }
+        if is_placeholder_name(name) {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        } else {
+            problems.push((
+                start,
+                format!("`{{{{ {} }}}}` is not a placeholder name", quote(name, 30)),
+            ));
+        }
+        from = start + 2 + len + 2;
+    }
+    (names, problems)
+}
+
+pub fn is_placeholder_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_placeholders_in_order() {
+        let (names, problems) =
+            placeholders("[Investigating] {{ feature }} since {{start_time}}; {{ feature }} again");
+        assert_eq!(names, ["feature", "start_time"]);
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn reports_malformed_placeholders() {
+        let (names, problems) = placeholders("a {{ ok }} b {{ not ok }} c {{ open\nline");
+        assert_eq!(names, ["ok"]);
+        assert_eq!(problems.len(), 2);
+        assert_eq!(problems[0].0, 13);
+        let (_, problems) = placeholders("{{ unclosed");
+        assert_eq!(problems[0].0, 0);
+    }
+}

@@ -1,0 +1,165 @@
+//! Small text helpers shared by the parsers: edit distance, nearest names,
+//! placeholders left from templates, and phrase search on word boundaries.
+
+/// Levenshtein distance, in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `word` within `max` edits (ties: the first).
+pub fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, _)| d <= max)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// True when `s` is only a placeholder left from a template: `TBD`, `TODO`,
+/// `…`, `<…>`, `[…]`, `{{ … }}`, or nothing at all.
+pub fn is_placeholder(s: &str) -> bool {
+    let t = s.trim().trim_start_matches(['-', '*', '+', ' ']).trim();
+    let t = t.trim_end_matches(['.', ':']).trim();
+    if t.is_empty()
+        || t.chars()
+            .all(|c| c == '.' || c == '…' || c == '-' || c == '_' || c == '?')
+    {
+        return true;
+    }
+    let upper = t.to_ascii_uppercase();
+    if matches!(
+        upper.as_str(),
+        "TBD" | "TODO" | "TBC" | "FIXME" | "XXX" | "N/A" | "TK"
+    ) {
+        return true;
+    }
+    let enclosed = |open: &str, close: &str| {
+        t.starts_with(open) && t.ends_with(close) && !t[open.len()..].contains(open)
+    };
+    enclosed("<", ">") || enclosed("[", "]") || enclosed("{{", "}}")
+}
+
+/// Byte offsets of `phrase` in `haystack`, case-insensitively, where the
+/// match starts and ends on word boundaries. `phrase` must be lower-case.
+pub fn find_phrase(haystack: &str, phrase: &str) -> Vec<usize> {
+    let lower = haystack.to_lowercase();
+    // Lower-casing can change byte lengths outside ASCII; only trust offsets when it did not.
+    if lower.len() != haystack.len() {
+        return Vec::new();
+    }
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    lower
+        .match_indices(phrase)
+        .filter(|&(i, _)| {
+            let before = lower[..i].chars().next_back();
+            let after = lower[i + phrase.len()..].chars().next();
+            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Lower-cases and keeps only letters and digits, single-spaced: the form
+/// used to compare headings and enum values.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' || c == '/' {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// Shortens `s` to at most `max` characters for quoting in a message.
+pub fn quote(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("severity", "severty"), 1);
+        assert_eq!(edit_distance("started_at", "strated_at"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(nearest("titel", ["title", "tags"], 2), Some("title"));
+        assert_eq!(nearest("zzzz", ["title"], 2), None);
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "TBD",
+            "todo",
+            "…",
+            "...",
+            "<concrete action>",
+            "[1-2 sentence description]",
+            "- …",
+            "{{ x }}",
+            "",
+            "?",
+        ] {
+            assert!(is_placeholder(p), "{p:?}");
+        }
+        for p in [
+            "Deploy 287 broke checkout",
+            "<b>real</b> text <i>x</i>",
+            "TBD: ask payments team about retries",
+        ] {
+            assert!(!is_placeholder(p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn phrases_match_whole_words_only() {
+        assert_eq!(
+            find_phrase("It was Human Error, again", "human error"),
+            vec![7]
+        );
+        assert_eq!(find_phrase("carelessness", "careless"), Vec::<usize>::new());
+        assert_eq!(
+            find_phrase("a careless b careless", "careless"),
+            vec![2, 13]
+        );
+    }
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("What didn't go (so) well?"), "what didnt go so well");
+        assert_eq!(fold("  Root-Cause  "), "root cause");
+        assert_eq!(fold("Action items / follow-ups"), "action items follow ups");
+    }
+}

@@ -1,0 +1,111 @@
+//! Rules that need the whole site: duplicate ids, references to runbooks and
+//! incidents that do not exist, and alerts claimed by two runbooks.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::document::{Meta, Spanned};
+use crate::model::Site;
+use crate::text::nearest;
+use crate::url;
+
+pub fn cross_document(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    duplicate_ids(
+        site.incidents.iter().map(|i| &i.meta),
+        "post-mortem",
+        &mut out,
+    );
+    duplicate_ids(site.runbooks.iter().map(|r| &r.meta), "runbook", &mut out);
+    duplicate_ids(
+        site.statuses.iter().map(|s| &s.meta),
+        "status template",
+        &mut out,
+    );
+    duplicate_ids(site.pages.iter().map(|p| &p.meta), "page", &mut out);
+    let runbook_slugs: Vec<&str> = site.runbooks.iter().map(|r| r.meta.slug.as_str()).collect();
+    let incident_slugs: Vec<&str> = site
+        .incidents
+        .iter()
+        .map(|i| i.meta.slug.as_str())
+        .collect();
+    for incident in &site.incidents {
+        for r in &incident.runbooks {
+            let slug = url::path_slug(r.value.strip_prefix("runbooks/").unwrap_or(&r.value));
+            if !runbook_slugs.contains(&slug.as_str()) {
+                out.push(dangling(r, &slug, &runbook_slugs, Code::UnknownRunbook, "runbook", "use the runbook's path under content/runbooks without .md (e.g. payments/high-error-rate)"));
+            }
+        }
+        for r in &incident.related {
+            let slug = url::incident_slug(&r.value);
+            if !incident_slugs.contains(&slug.as_str()) {
+                out.push(dangling(
+                    r,
+                    &slug,
+                    &incident_slugs,
+                    Code::UnknownRelated,
+                    "incident",
+                    "use the related post-mortem's `id` (or its path under content/incidents)",
+                ));
+            }
+        }
+    }
+    duplicate_alerts(site, &mut out);
+    out
+}
+
+fn dangling(
+    r: &Spanned,
+    slug: &str,
+    known: &[&str],
+    code: Code,
+    noun: &str,
+    help: &str,
+) -> Diagnostic {
+    let help = match nearest(slug, known.iter().copied(), 3.max(slug.len() / 4)) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => help.to_string(),
+    };
+    r.span
+        .diagnostic(code, format!("there is no {noun} `{}`", r.value), help)
+}
+
+fn duplicate_ids<'a>(metas: impl Iterator<Item = &'a Meta>, noun: &str, out: &mut Vec<Diagnostic>) {
+    let mut metas: Vec<&Meta> = metas.filter(|m| !m.slug.is_empty()).collect();
+    metas.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    let mut first: HashMap<&str, &Meta> = HashMap::new();
+    for m in metas {
+        match first.get(m.slug.as_str()) {
+            Some(prev) => out.push(m.id_span.diagnostic(
+                Code::DuplicateId,
+                format!("this {noun} has id `{}`, which {} already uses", m.id, prev.rel_path),
+                "give each document its own id (ids that differ only in case or punctuation share a URL)",
+            )),
+            None => {
+                first.insert(&m.slug, m);
+            }
+        }
+    }
+}
+
+fn duplicate_alerts(site: &Site, out: &mut Vec<Diagnostic>) {
+    let mut runbooks: Vec<_> = site.runbooks.iter().collect();
+    runbooks.sort_by(|a, b| a.meta.rel_path.cmp(&b.meta.rel_path));
+    let mut owner: HashMap<String, &str> = HashMap::new();
+    for rb in runbooks {
+        for alert in &rb.alerts {
+            let key = alert.value.to_ascii_lowercase();
+            match owner.get(&key) {
+                Some(prev) if *prev != rb.meta.rel_path => out.push(alert.span.diagnostic(
+                    Code::DuplicateAlert,
+                    format!("alert `{}` is already answered by {prev}", alert.value),
+                    "keep each alert in one runbook, and link to it from the other",
+                )),
+                Some(_) => {}
+                None => {
+                    owner.insert(key, &rb.meta.rel_path);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,479 @@
+//! YAML, for front matter and `debrief.yml`. serde_yaml is used in this module
+//! alone, so it can be swapped for a maintained fork.
+//!
+//! serde_yaml gives values but no positions, and diagnostics must point at the
+//! key they are about. So a small line scanner records where each key and each
+//! sequence item starts, by path (`root_cause.commits.0`). It understands block
+//! mappings, block sequences, one-line flow collections and block scalars,
+//! which is what front matter is written in; anything it cannot place falls back
+//! to its parent's position.
+
+use std::collections::HashMap;
+
+use serde::de::DeserializeOwned;
+
+/// A YAML value, with numbers kept as written so `severity: 1` reads as `"1"`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(String),
+    String(String),
+    Seq(Vec<Value>),
+    Map(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// The value as one line of text, if it is a scalar.
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Number(n) | Value::String(n) => Some(n.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// A noun for messages: "a list", "a mapping", "text".
+    pub fn shape(&self) -> &'static str {
+        match self {
+            Value::Null => "empty",
+            Value::Bool(_) => "true/false",
+            Value::Number(_) => "a number",
+            Value::String(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Null => true,
+            Value::String(s) => s.trim().is_empty(),
+            Value::Seq(items) => items.is_empty(),
+            Value::Map(entries) => entries.is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// A position in the YAML text: 1-based line and column (characters), and the
+/// width of the thing found there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+    pub width: usize,
+}
+
+/// Where each key (and its value) starts, by dotted path; sequence items use
+/// their index as the path segment.
+#[derive(Debug, Clone, Default)]
+pub struct Positions {
+    keys: HashMap<String, (Pos, Option<Pos>)>,
+}
+
+impl Positions {
+    /// The position of the key at `path`, or of its nearest recorded parent.
+    pub fn key(&self, path: &str) -> Option<Pos> {
+        self.lookup(path).map(|(k, _)| k)
+    }
+
+    /// The position of the value at `path` (falling back to its key).
+    pub fn value(&self, path: &str) -> Option<Pos> {
+        self.lookup(path).map(|(k, v)| v.unwrap_or(k))
+    }
+
+    fn lookup(&self, path: &str) -> Option<(Pos, Option<Pos>)> {
+        let mut p = path;
+        loop {
+            if let Some(&found) = self.keys.get(p) {
+                return Some(found);
+            }
+            p = &p[..p.rfind('.')?];
+        }
+    }
+}
+
+/// A YAML syntax error, positioned in the YAML text (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// A parsed YAML document and the positions of its keys.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub root: Value,
+    pub positions: Positions,
+}
+
+pub fn parse(text: &str) -> Result<Parsed, YamlError> {
+    let raw: serde_yaml::Value = serde_yaml::from_str(text).map_err(to_error)?;
+    Ok(Parsed {
+        root: convert(raw),
+        positions: scan(text),
+    })
+}
+
+/// Deserialises straight into a typed struct (used for `debrief.yml`).
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    serde_yaml::from_str(text).map_err(to_error)
+}
+
+/// Serialises a value (used to show and test the config defaults).
+pub fn to_string<T: serde::Serialize>(value: &T) -> String {
+    serde_yaml::to_string(value).unwrap_or_default()
+}
+
+fn to_error(e: serde_yaml::Error) -> YamlError {
+    let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let full = e.to_string();
+    let message = match full.find(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full,
+    };
+    YamlError {
+        line,
+        column,
+        message,
+    }
+}
+
+fn convert(v: serde_yaml::Value) -> Value {
+    use serde_yaml::Value as Y;
+    match v {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => Value::Number(n.to_string()),
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Seq(items.into_iter().map(convert).collect()),
+        Y::Mapping(m) => Value::Map(
+            m.into_iter()
+                .map(|(k, v)| {
+                    (
+                        convert(k).as_text().unwrap_or_else(|| "?".into()),
+                        convert(v),
+                    )
+                })
+                .collect(),
+        ),
+        Y::Tagged(t) => convert(t.value),
+    }
+}
+
+struct Frame {
+    indent: usize,
+    path: String,
+    is_item: bool,
+}
+
+struct Scanner {
+    frames: Vec<Frame>,
+    counters: HashMap<String, usize>,
+    out: Positions,
+    block_scalar: Option<usize>,
+}
+
+fn scan(text: &str) -> Positions {
+    let mut s = Scanner {
+        frames: Vec::new(),
+        counters: HashMap::new(),
+        out: Positions::default(),
+        block_scalar: None,
+    };
+    for (i, raw) in text.split('\n').enumerate() {
+        let line = raw.trim_end_matches('\r');
+        let content = line.trim_start_matches(' ');
+        let indent = line.len() - content.len();
+        if let Some(block_indent) = s.block_scalar {
+            if content.is_empty() || indent > block_indent {
+                continue;
+            }
+            s.block_scalar = None;
+        }
+        if content.is_empty() || content.starts_with('#') || content == "---" || content == "..." {
+            continue;
+        }
+        s.node(line, indent, i + 1);
+    }
+    s.out
+}
+
+fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+fn pos(line_text: &str, line: usize, start: usize, width_text: &str) -> Pos {
+    Pos {
+        line,
+        column: line_text[..start].chars().count() + 1,
+        width: width_text.chars().count().max(1),
+    }
+}
+
+impl Scanner {
+    fn parent_path(&self) -> String {
+        self.frames
+            .last()
+            .map(|f| f.path.clone())
+            .unwrap_or_default()
+    }
+
+    fn next_index(&mut self, owner: &str) -> String {
+        let n = self.counters.entry(owner.to_string()).or_insert(0);
+        let path = join(owner, &n.to_string());
+        *n += 1;
+        path
+    }
+
+    /// Scans the node that starts at byte `col` of `line`.
+    fn node(&mut self, line: &str, col: usize, line_no: usize) {
+        let rest = &line[col..];
+        if rest == "-" || rest.starts_with("- ") {
+            self.frames
+                .retain(|f| f.indent < col || (f.indent == col && !f.is_item));
+            let owner = self.parent_path();
+            let path = self.next_index(&owner);
+            let after = &rest[1..];
+            let start = col + 1 + (after.len() - after.trim_start().len());
+            let value = strip_comment(&line[start..]);
+            self.out
+                .keys
+                .insert(path.clone(), (pos(line, line_no, start, value), None));
+            self.frames.push(Frame {
+                indent: col,
+                path: path.clone(),
+                is_item: true,
+            });
+            if value.starts_with('[') || value.starts_with('{') {
+                scan_flow(line, start, &path, line_no, &mut self.out);
+            } else if start < line.len() && !value.is_empty() {
+                self.node(line, start, line_no);
+            }
+        } else if let Some((key, value_at)) = split_key(rest) {
+            self.frames.retain(|f| f.indent < col);
+            let path = join(&self.parent_path(), &key);
+            let after = &line[col + value_at..];
+            let vstart = col + value_at + (after.len() - after.trim_start().len());
+            let value = strip_comment(&line[vstart..]);
+            let key_pos = pos(line, line_no, col, &key);
+            let value_pos = (!value.is_empty()).then(|| pos(line, line_no, vstart, value));
+            self.out.keys.insert(path.clone(), (key_pos, value_pos));
+            self.frames.push(Frame {
+                indent: col,
+                path: path.clone(),
+                is_item: false,
+            });
+            if value.starts_with('[') || value.starts_with('{') {
+                scan_flow(line, vstart, &path, line_no, &mut self.out);
+            } else if value.starts_with('|') || value.starts_with('>') {
+                self.block_scalar = Some(col);
+            }
+        }
+    }
+}
+
+/// A plain or quoted mapping key at the start of `s`: the key and the byte
+/// offset just past its colon.
+fn split_key(s: &str) -> Option<(String, usize)> {
+    let (key, after) = if let Some(q @ ('"' | '\'')) = s.chars().next() {
+        let close = s[1..].find(q)? + 1;
+        (s[1..close].to_string(), close + 1)
+    } else {
+        if s.starts_with(['[', '{', '#', '&', '*', '!', '|', '>', '%', '@', '`']) {
+            return None;
+        }
+        let colon = s.match_indices(':').map(|(i, _)| i).find(|&i| {
+            let next = s[i + 1..].chars().next();
+            next.is_none() || next == Some(' ') || next == Some('\t')
+        })?;
+        (s[..colon].trim_end().to_string(), colon)
+    };
+    let rest = &s[after..];
+    let trimmed = rest.trim_start();
+    if !trimmed.starts_with(':') {
+        return None;
+    }
+    Some((key, after + (rest.len() - trimmed.len()) + 1))
+}
+
+fn strip_comment(s: &str) -> &str {
+    let mut in_quote = None;
+    let mut prev_space = true;
+    for (i, c) in s.char_indices() {
+        match (in_quote, c) {
+            (None, '"' | '\'') => in_quote = Some(c),
+            (Some(q), c) if c == q => in_quote = None,
+            (None, '#') if prev_space => return s[..i].trim_end(),
+            _ => {}
+        }
+        prev_space = c == ' ' || c == '\t';
+    }
+    s.trim_end()
+}
+
+/// Records the items of a one-line flow collection (`[a, b]`, `{k: v}`) that starts at byte `start`.
+fn scan_flow(line: &str, start: usize, path: &str, line_no: usize, out: &mut Positions) {
+    let bytes = line.as_bytes();
+    let is_map = bytes[start] == b'{';
+    let mut depth = 0usize;
+    let mut in_quote: Option<u8> = None;
+    let mut item_start = start + 1;
+    let mut index = 0usize;
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match in_quote {
+            Some(q) if b == q => in_quote = None,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => in_quote = Some(b),
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' | b',' if depth == 1 => {
+                    flow_item(line, item_start, i, path, is_map, index, line_no, out);
+                    index += 1;
+                    item_start = i + 1;
+                    if b != b',' {
+                        return;
+                    }
+                }
+                b']' | b'}' => depth -= 1,
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn flow_item(
+    line: &str,
+    from: usize,
+    to: usize,
+    path: &str,
+    is_map: bool,
+    index: usize,
+    line_no: usize,
+    out: &mut Positions,
+) {
+    let raw = &line[from..to];
+    let lead = raw.len() - raw.trim_start().len();
+    let text = raw.trim();
+    if text.is_empty() {
+        return;
+    }
+    let start = from + lead;
+    if !is_map {
+        let item = join(path, &index.to_string());
+        out.keys
+            .insert(item.clone(), (pos(line, line_no, start, text), None));
+        if text.starts_with('[') || text.starts_with('{') {
+            scan_flow(line, start, &item, line_no, out);
+        }
+        return;
+    }
+    let Some((key, value_at)) = split_key(text) else {
+        return;
+    };
+    let item = join(path, &key);
+    let value = text[value_at..].trim_start();
+    let vstart = start + value_at + (text[value_at..].len() - value.len());
+    let value_pos = (!value.is_empty()).then(|| pos(line, line_no, vstart, value));
+    out.keys
+        .insert(item.clone(), (pos(line, line_no, start, &key), value_pos));
+    if value.starts_with('[') || value.starts_with('{') {
+        scan_flow(line, vstart, &item, line_no, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lc(p: Option<Pos>) -> (usize, usize) {
+        let p = p.expect("position");
+        (p.line, p.column)
+    }
+
+    #[test]
+    fn finds_block_keys_and_items() {
+        let text = "title: x\nroot_cause:\n  category: code\n  commits:\n    - abc1234\n    - payments@def5678 # c\nrunbooks:\n- db/slow\n- db/down\n";
+        let p = parse(text).unwrap();
+        assert_eq!(lc(p.positions.key("title")), (1, 1));
+        assert_eq!(lc(p.positions.key("root_cause.category")), (3, 3));
+        assert_eq!(lc(p.positions.value("root_cause.category")), (3, 13));
+        assert_eq!(lc(p.positions.key("root_cause.commits.1")), (6, 7));
+        assert_eq!(p.positions.key("root_cause.commits.1").unwrap().width, 16);
+        assert_eq!(lc(p.positions.key("runbooks.1")), (9, 3));
+        assert_eq!(
+            lc(p.positions.key("runbooks.7")),
+            (7, 1),
+            "falls back to the parent"
+        );
+    }
+
+    #[test]
+    fn finds_flow_items_and_nested_maps() {
+        let text = "services: [api, \"web, ui\", db]\nseverities:\n  - { id: SEV-1, aliases: [P0, sev1] }\n  - id: SEV-2\n    update_everyy: 30m\n";
+        let p = parse(text).unwrap();
+        assert_eq!(lc(p.positions.key("services.1")), (1, 17));
+        assert_eq!(lc(p.positions.key("services.2")), (1, 28));
+        assert_eq!(lc(p.positions.key("severities.0.aliases")), (3, 18));
+        assert_eq!(lc(p.positions.key("severities.0.aliases.1")), (3, 32));
+        assert_eq!(lc(p.positions.key("severities.1.id")), (4, 5));
+        assert_eq!(lc(p.positions.key("severities.1.update_everyy")), (5, 5));
+    }
+
+    #[test]
+    fn skips_block_scalars_and_handles_crlf() {
+        let text = "summary: |\r\n  not: a key\r\n  - nor an item\r\nowner: \"@db\"\r\n";
+        let p = parse(text).unwrap();
+        assert_eq!(lc(p.positions.key("owner")), (4, 1));
+        assert!(p.positions.key("summary.not").map(|k| k.line) != Some(2));
+        assert_eq!(
+            p.root.get("owner").and_then(Value::as_text).as_deref(),
+            Some("@db")
+        );
+    }
+
+    #[test]
+    fn numbers_read_as_text() {
+        let p = parse("severity: 1\nratio: 0.5\n").unwrap();
+        assert_eq!(
+            p.root.get("severity").and_then(Value::as_text).as_deref(),
+            Some("1")
+        );
+    }
+
+    #[test]
+    fn errors_carry_a_position() {
+        let e = parse("title: x\nowner: @payments\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(!e.message.contains(" at line "));
+        let e = parse("a: 1\na: 2\n").unwrap_err();
+        assert!(e.message.contains("duplicate"), "{}", e.message);
+    }
+
+    #[test]
+    fn keys_with_colons_in_values() {
+        assert_eq!(
+            split_key("commit_url: https://x/{sha}"),
+            Some(("commit_url".into(), 11))
+        );
+        assert_eq!(split_key("14:15 event"), None);
+        assert_eq!(split_key("\"a b\": c"), Some(("a b".into(), 6)));
+    }
+}
