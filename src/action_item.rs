@@ -57,17 +57,13 @@ enum Col {
 
 fn column(header: &str) -> Option<Col> {
     Some(match heading_key(header).as_str() {
-        "item" | "action" | "action item" | "action items" | "task" | "follow up" | "followup"
-        | "description" | "todo" | "what" => Col::Item,
-        "owner" | "owners" | "assignee" | "assigned to" | "who" | "responsible" | "dri" => {
-            Col::Owner
-        }
+        "item" | "action" | "action item" | "action items" | "task" | "follow up" | "followup" | "description"
+        | "todo" | "what" => Col::Item,
+        "owner" | "owners" | "assignee" | "assigned to" | "who" | "responsible" | "dri" => Col::Owner,
         "due" | "due date" | "deadline" | "by" | "target date" | "due by" => Col::Due,
         "type" | "kind" | "category" => Col::Type,
         "status" | "state" | "done" => Col::Status,
-        "ticket" | "issue" | "bug" | "link" | "jira" | "tracking" | "reference" | "pr" => {
-            Col::Ticket
-        }
+        "ticket" | "issue" | "bug" | "link" | "jira" | "tracking" | "reference" | "pr" => Col::Ticket,
         _ => return None,
     })
 }
@@ -79,11 +75,9 @@ pub fn parse(blocks: &[Block], types: &[String]) -> Parsed {
     for block in blocks {
         match &block.kind {
             BlockKind::Table { header, rows } => items.extend(from_table(header, rows)),
-            BlockKind::List { items: list } => items.extend(
-                list.iter()
-                    .filter(|i| !i.text.is_empty())
-                    .map(|i| from_list_item(i, types)),
-            ),
+            BlockKind::List { items: list } => {
+                items.extend(list.iter().filter(|i| !i.text.is_empty()).map(|i| from_list_item(i, types)))
+            }
             _ => {}
         }
     }
@@ -103,16 +97,10 @@ fn from_table(header: &[Line], rows: &[crate::markdown::Row]) -> Vec<ActionItem>
             let field = |want: Col| {
                 let i = cols.iter().position(|c| *c == Some(want))?;
                 let cell = row.cells.get(i)?;
-                Some(Field {
-                    text: cell.text.trim().to_string(),
-                    offset: cell.offset,
-                })
+                Some(Field { text: cell.text.trim().to_string(), offset: cell.offset })
             };
             let non_empty = |f: Option<Field>| f.filter(|f| !f.text.is_empty());
-            let item = field(Col::Item).unwrap_or(Field {
-                text: String::new(),
-                offset: row.offset,
-            });
+            let item = field(Col::Item).unwrap_or(Field { text: String::new(), offset: row.offset });
             let mut status = field(Col::Status).map_or(Status::Open, |f| parse_status(&f.text));
             if let Some(marker) = row.cells.iter().find_map(|c| marker_status(&c.text)) {
                 status = marker;
@@ -123,10 +111,7 @@ fn from_table(header: &[Line], rows: &[crate::markdown::Row]) -> Vec<ActionItem>
                 owner: field(Col::Owner),
                 due: field(Col::Due),
                 kind: field(Col::Type),
-                ticket: non_empty(field(Col::Ticket)).map(|f| Field {
-                    text: strip_marker(&f.text),
-                    ..f
-                }),
+                ticket: non_empty(field(Col::Ticket)).map(|f| Field { text: strip_marker(&f.text), ..f }),
                 status,
             }
         })
@@ -135,33 +120,25 @@ fn from_table(header: &[Line], rows: &[crate::markdown::Row]) -> Vec<ActionItem>
 
 /// `DONE` / `TODO` written in any cell (the SRE book puts them in the Bug column).
 fn marker_status(cell: &str) -> Option<Status> {
-    cell.split(|c: char| !c.is_alphanumeric())
-        .find_map(|w| match w {
-            "DONE" => Some(Status::Done),
-            "TODO" => Some(Status::Open),
-            _ => None,
-        })
+    cell.split(|c: char| !c.is_alphanumeric()).find_map(|w| match w {
+        "DONE" => Some(Status::Done),
+        "TODO" => Some(Status::Open),
+        _ => None,
+    })
 }
 
 fn strip_marker(s: &str) -> String {
     s.split_whitespace()
-        .filter(|w| {
-            !matches!(
-                w.trim_matches(|c: char| !c.is_alphanumeric()),
-                "DONE" | "TODO"
-            )
-        })
+        .filter(|w| !matches!(w.trim_matches(|c: char| !c.is_alphanumeric()), "DONE" | "TODO"))
         .collect::<Vec<_>>()
         .join(" ")
 }
 
 pub fn parse_status(s: &str) -> Status {
     match fold(s).as_str() {
-        "done" | "closed" | "complete" | "completed" | "fixed" | "resolved" | "finished"
-        | "yes" | "shipped" | "merged" => Status::Done,
-        "wont do" | "wont fix" | "wontfix" | "cancelled" | "canceled" | "dropped" | "obsolete" => {
-            Status::WontDo
-        }
+        "done" | "closed" | "complete" | "completed" | "fixed" | "resolved" | "finished" | "yes" | "shipped"
+        | "merged" => Status::Done,
+        "wont do" | "wont fix" | "wontfix" | "cancelled" | "canceled" | "dropped" | "obsolete" => Status::WontDo,
         _ if s.contains('✅') || s.contains('✔') => Status::Done,
         _ => Status::Open,
     }
@@ -175,20 +152,12 @@ fn from_list_item(item: &ListItem, types: &[String]) -> ActionItem {
         due: None,
         kind: None,
         ticket: None,
-        status: if item.task == Some(true) {
-            Status::Done
-        } else {
-            Status::Open
-        },
+        status: if item.task == Some(true) { Status::Done } else { Status::Open },
     };
     if let Some((open, inner)) = trailing_parens(&item.text) {
         let fields = classify(inner, item.offset + open + 1, types);
         if fields.iter().any(|(k, _)| k.is_some()) {
-            out.text = item.text[..open]
-                .trim_end()
-                .trim_end_matches(['—', '–', '-', ':'])
-                .trim_end()
-                .to_string();
+            out.text = item.text[..open].trim_end().trim_end_matches(['—', '–', '-', ':']).trim_end().to_string();
             for (col, field) in fields {
                 assign(&mut out, col, field);
             }
@@ -201,6 +170,9 @@ fn from_list_item(item: &ListItem, types: &[String]) -> ActionItem {
 
 fn assign(out: &mut ActionItem, col: Option<Col>, field: Field) {
     let slot = match col {
+        // A part that is not a date, type or ticket is the owner, unless one
+        // is already named: then it is most likely a mistyped type.
+        None if out.owner.is_some() => &mut out.kind,
         Some(Col::Owner) | None => &mut out.owner,
         Some(Col::Due) => &mut out.due,
         Some(Col::Type) => &mut out.kind,
@@ -251,26 +223,17 @@ fn classify(inner: &str, base: usize, types: &[String]) -> Vec<(Option<Col>, Fie
         if part.is_empty() {
             continue;
         }
-        if let Some((key, value)) = part
-            .split_once(':')
-            .filter(|(k, _)| !k.contains(' ') || column(k).is_some())
-        {
+        if let Some((key, value)) = part.split_once(':').filter(|(k, _)| !k.contains(' ') || column(k).is_some()) {
             if let Some(col) = column(key) {
                 let value_lead = value.len() - value.trim_start().len();
                 out.push((
                     Some(col),
-                    Field {
-                        text: value.trim().to_string(),
-                        offset: offset + key.len() + 1 + value_lead,
-                    },
+                    Field { text: value.trim().to_string(), offset: offset + key.len() + 1 + value_lead },
                 ));
                 continue;
             }
         }
-        let field = Field {
-            text: part.to_string(),
-            offset,
-        };
+        let field = Field { text: part.to_string(), offset };
         let col = if part.starts_with('@') {
             Some(Col::Owner)
         } else if looks_like_date(part) {
@@ -292,14 +255,9 @@ fn classify(inner: &str, base: usize, types: &[String]) -> Vec<(Option<Col>, Fie
 fn inline_fields(out: &mut ActionItem, item: &ListItem) {
     let text = &item.text;
     if let Some(at) = text.find('@') {
-        let end = text[at..]
-            .find(|c: char| c.is_whitespace() || c == ',' || c == ')')
-            .map_or(text.len(), |e| at + e);
+        let end = text[at..].find(|c: char| c.is_whitespace() || c == ',' || c == ')').map_or(text.len(), |e| at + e);
         if end > at + 1 {
-            out.owner = Some(Field {
-                text: text[at..end].to_string(),
-                offset: item.offset + at,
-            });
+            out.owner = Some(Field { text: text[at..end].to_string(), offset: item.offset + at });
         }
     }
     let lower = text.to_ascii_lowercase();
@@ -308,10 +266,7 @@ fn inline_fields(out: &mut ActionItem, item: &ListItem) {
             let rest = &text[i + key.len()..];
             let lead = rest.len() - rest.trim_start().len();
             if let Some(d) = rest.trim_start().get(..10).filter(|d| looks_like_date(d)) {
-                out.due = Some(Field {
-                    text: d.to_string(),
-                    offset: item.offset + i + key.len() + lead,
-                });
+                out.due = Some(Field { text: d.to_string(), offset: item.offset + i + key.len() + lead });
                 break;
             }
         }
@@ -343,11 +298,7 @@ pub fn match_type<'t>(value: &str, types: &'t [String]) -> Option<&'t String> {
     types.iter().find(|t| {
         let t = fold(t);
         let stem = t.trim_end_matches('e');
-        v == t
-            || (!stem.is_empty()
-                && v.starts_with(stem)
-                && v.len() <= stem.len() + 6
-                && !v.contains(' '))
+        v == t || (!stem.is_empty() && v.starts_with(stem) && v.len() <= stem.len() + 6 && !v.contains(' '))
     })
 }
 
@@ -379,10 +330,7 @@ pub fn is_vague(text: &str, phrases: &[String]) -> bool {
     if t.split(' ').count() < 2 {
         return true;
     }
-    phrases
-        .iter()
-        .map(|p| fold(p))
-        .any(|p| t == p || (p.starts_with("be ") && t.starts_with(&p)))
+    phrases.iter().map(|p| fold(p)).any(|p| t == p || (p.starts_with("be ") && t.starts_with(&p)))
 }
 
 #[cfg(test)]
@@ -438,10 +386,7 @@ mod tests {
         assert_eq!(text(&got[0].owner), Some("@payments"));
         assert_eq!(text(&got[0].due), Some("2025-04-01"));
         assert_eq!(text(&got[0].kind), Some("prevent"));
-        assert_eq!(
-            got[0].due.as_ref().unwrap().offset,
-            md.find("2025-04-01").unwrap()
-        );
+        assert_eq!(got[0].due.as_ref().unwrap().offset, md.find("2025-04-01").unwrap());
         assert_eq!(got[1].status, Status::Done);
         assert_eq!(text(&got[1].owner), Some("@qa"));
         assert_eq!(text(&got[1].kind), Some("detect"));
@@ -455,29 +400,12 @@ mod tests {
     #[test]
     fn types_owners_and_vagueness() {
         let t = types();
-        assert_eq!(
-            match_type("Prevention", &t).map(String::as_str),
-            Some("prevent")
-        );
-        assert_eq!(
-            match_type("mitigation", &t).map(String::as_str),
-            Some("mitigate")
-        );
-        assert_eq!(
-            match_type("detective", &t).map(String::as_str),
-            Some("detect")
-        );
+        assert_eq!(match_type("Prevention", &t).map(String::as_str), Some("prevent"));
+        assert_eq!(match_type("mitigation", &t).map(String::as_str), Some("mitigate"));
+        assert_eq!(match_type("detective", &t).map(String::as_str), Some("detect"));
         assert_eq!(match_type("prevent / detect / mitigate", &t), None);
         assert_eq!(match_type("repair", &t), None);
-        for o in [
-            "TBD",
-            "@owner",
-            "?",
-            "<name>",
-            "@<person>",
-            "",
-            "unassigned",
-        ] {
+        for o in ["TBD", "@owner", "?", "<name>", "@<person>", "", "unassigned"] {
             assert!(is_placeholder_owner(o), "{o}");
         }
         assert!(!is_placeholder_owner("@payments"));
@@ -486,13 +414,7 @@ mod tests {
         assert!(is_vague("Be more careful when deploying", &phrases));
         assert!(is_vague("Improve monitoring.", &phrases));
         assert!(is_vague("Investigate", &phrases));
-        assert!(!is_vague(
-            "Alert when checkout 5xx rate exceeds 2% for 5 minutes",
-            &phrases
-        ));
-        assert!(!is_vague(
-            "Investigate why retries amplify load on the ledger",
-            &phrases
-        ));
+        assert!(!is_vague("Alert when checkout 5xx rate exceeds 2% for 5 minutes", &phrases));
+        assert!(!is_vague("Investigate why retries amplify load on the ledger", &phrases));
     }
 }

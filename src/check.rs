@@ -37,19 +37,11 @@ pub fn check(site_dir: &Path, today: Today) -> Result<Checked, CheckError> {
     let settings = Settings::new(config, today);
     let loaded = source::load(site_dir).map_err(CheckError::Setup)?;
     let files_checked = loaded.files.len() + loaded.diagnostics.len();
-    let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = loaded
-        .files
-        .par_iter()
-        .map(|f| parse_file(f, &settings))
-        .collect();
+    let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> =
+        loaded.files.par_iter().map(|f| parse_file(f, &settings)).collect();
     let mut diagnostics = loaded.diagnostics;
-    let mut site = Site {
-        settings,
-        incidents: Vec::new(),
-        runbooks: Vec::new(),
-        statuses: Vec::new(),
-        pages: Vec::new(),
-    };
+    let mut site =
+        Site { settings, incidents: Vec::new(), runbooks: Vec::new(), statuses: Vec::new(), pages: Vec::new() };
     let mut drafts = std::collections::HashSet::new();
     for (doc, diags) in parsed {
         diagnostics.extend(diags);
@@ -71,11 +63,7 @@ pub fn check(site_dir: &Path, today: Today) -> Result<Checked, CheckError> {
         d.demote();
     }
     diagnostic::sort(&mut diagnostics);
-    Ok(Checked {
-        site,
-        diagnostics,
-        files_checked,
-    })
+    Ok(Checked { site, diagnostics, files_checked })
 }
 
 /// Parses one file into its model, with the problems found in it alone.

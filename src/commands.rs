@@ -31,7 +31,10 @@ fn use_colour() -> bool {
 fn resolve_today(flag: Option<NaiveDate>, format: Format) -> Result<Today, String> {
     let today = Today::resolve(flag, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
     if today.source == TodaySource::Clock && format == Format::Human {
-        eprintln!("note: today is {} by the system clock; pass --today or set SOURCE_DATE_EPOCH for reproducible results", today.date);
+        eprintln!(
+            "note: today is {} by the system clock; pass --today or set SOURCE_DATE_EPOCH for reproducible results",
+            today.date
+        );
     }
     Ok(today)
 }
@@ -49,13 +52,7 @@ pub fn check(opts: &CheckOptions) -> u8 {
     match check::check(&opts.site_dir, today) {
         Ok(checked) => {
             let _ = out.write_all(
-                diagnostic::render(
-                    &checked.diagnostics,
-                    opts.format,
-                    colour,
-                    checked.files_checked,
-                )
-                .as_bytes(),
+                diagnostic::render(&checked.diagnostics, opts.format, colour, checked.files_checked).as_bytes(),
             );
             let (errors, warnings) = diagnostic::counts(&checked.diagnostics);
             if errors > 0 || (opts.strict && warnings > 0) {

@@ -89,30 +89,10 @@ impl Default for Config {
             commit_url: String::new(),
             change_window: "24h".into(),
             severities: vec![
-                sev(
-                    "SEV-1",
-                    &["P0", "sev1", "S1", "1"],
-                    "15m",
-                    "Full outage or data loss affecting most users",
-                ),
-                sev(
-                    "SEV-2",
-                    &["P1", "sev2", "S2", "2"],
-                    "30m",
-                    "Major feature broken, significant user impact",
-                ),
-                sev(
-                    "SEV-3",
-                    &["P2", "sev3", "S3", "3"],
-                    "60m",
-                    "Degraded experience for some users",
-                ),
-                sev(
-                    "SEV-4",
-                    &["P3", "sev4", "S4", "4"],
-                    "",
-                    "Minor issue, workaround available",
-                ),
+                sev("SEV-1", &["P0", "sev1", "S1", "1"], "15m", "Full outage or data loss affecting most users"),
+                sev("SEV-2", &["P1", "sev2", "S2", "2"], "30m", "Major feature broken, significant user impact"),
+                sev("SEV-3", &["P2", "sev3", "S3", "3"], "60m", "Degraded experience for some users"),
+                sev("SEV-4", &["P3", "sev4", "S4", "4"], "", "Minor issue, workaround available"),
             ],
             incidents: IncidentsConfig::default(),
             action_items: ActionItemsConfig::default(),
@@ -207,19 +187,8 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
         ],
     ),
     ("repos", &["*"]),
-    (
-        "severities.*",
-        &["id", "aliases", "update_every", "description"],
-    ),
-    (
-        "incidents",
-        &[
-            "required_sections",
-            "section_aliases",
-            "blameless",
-            "blame_phrases",
-        ],
-    ),
+    ("severities.*", &["id", "aliases", "update_every", "description"]),
+    ("incidents", &["required_sections", "section_aliases", "blameless", "blame_phrases"]),
     ("incidents.section_aliases", &["*"]),
     ("action_items", &["required", "types", "vague_phrases"]),
     ("runbooks", &["required_sections", "review_every"]),
@@ -280,6 +249,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         )]
     })?;
     check_values(&config, &parsed.positions, &loc, &mut diags);
+    crate::diagnostic::sort(&mut diags);
     if diags.is_empty() {
         Ok(config)
     } else {
@@ -288,10 +258,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
 }
 
 fn known_at(pattern: &str) -> Option<&'static [&'static str]> {
-    KNOWN_KEYS
-        .iter()
-        .find(|(p, _)| *p == pattern)
-        .map(|(_, keys)| *keys)
+    KNOWN_KEYS.iter().find(|(p, _)| *p == pattern).map(|(_, keys)| *keys)
 }
 
 /// Walks the document against `KNOWN_KEYS`. `path` is the real dotted path;
@@ -323,26 +290,15 @@ fn unknown_keys(
                 }
                 if !known.contains(&key.as_str()) {
                     let near = nearest(key, known.iter().copied(), usize::MAX).unwrap_or("");
-                    let where_ = if path.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" under `{pattern}`")
-                    };
-                    let p = positions.key(&child_path).unwrap_or(yaml::Pos {
-                        line: 1,
-                        column: 1,
-                        width: 1,
-                    });
+                    let where_ = if path.is_empty() { String::new() } else { format!(" under `{pattern}`") };
+                    let p = positions.key(&child_path).unwrap_or(yaml::Pos { line: 1, column: 1, width: 1 });
                     out.push(loc.at_line_col(
                         p.line,
                         p.column,
                         key.chars().count(),
                         Code::ConfigUnknownKey,
-                        format!("debrief.yml has an unknown key `{key}`{where_}"),
-                        format!(
-                            "did you mean `{near}`? (known keys here: {})",
-                            known.join(", ")
-                        ),
+                        format!("unknown key `{key}`{where_} in debrief.yml"),
+                        format!("did you mean `{near}`? (known keys here: {})", known.join(", ")),
                     ));
                     continue;
                 }
@@ -351,40 +307,17 @@ fn unknown_keys(
         }
         Value::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                unknown_keys(
-                    item,
-                    &join(path, &i.to_string()),
-                    &join(pattern, "*"),
-                    positions,
-                    loc,
-                    out,
-                );
+                unknown_keys(item, &join(path, &i.to_string()), &join(pattern, "*"), positions, loc, out);
             }
         }
         _ => {}
     }
 }
 
-fn check_values(
-    config: &Config,
-    positions: &yaml::Positions,
-    loc: &Locator,
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_values(config: &Config, positions: &yaml::Positions, loc: &Locator, out: &mut Vec<Diagnostic>) {
     let mut bad = |path: &str, message: String, help: &str| {
-        let p = positions.value(path).unwrap_or(yaml::Pos {
-            line: 1,
-            column: 1,
-            width: 1,
-        });
-        out.push(loc.at_line_col(
-            p.line,
-            p.column,
-            p.width,
-            Code::ConfigInvalid,
-            message,
-            help,
-        ));
+        let p = positions.value(path).unwrap_or(yaml::Pos { line: 1, column: 1, width: 1 });
+        out.push(loc.at_line_col(p.line, p.column, p.width, Code::ConfigInvalid, message, help));
     };
     if Zone::parse(&config.timezone).is_none() {
         bad(
@@ -393,38 +326,23 @@ fn check_values(
             "use an IANA name such as Europe/London, or UTC",
         );
     }
-    for (path, value) in [
-        ("change_window", &config.change_window),
-        ("runbooks.review_every", &config.runbooks.review_every),
-    ] {
+    for (path, value) in
+        [("change_window", &config.change_window), ("runbooks.review_every", &config.runbooks.review_every)]
+    {
         if parse_duration(value).is_none() {
-            bad(
-                path,
-                format!("`{value}` is not a duration"),
-                "write a number and a unit, such as 24h, 180d or 2w",
-            );
+            bad(path, format!("`{value}` is not a duration"), "write a number and a unit, such as 24h, 180d or 2w");
         }
     }
     if config.severities.is_empty() {
-        bad(
-            "severities",
-            "the severity scale is empty".into(),
-            "list at least one level, highest first",
-        );
+        bad("severities", "the severity scale is empty".into(), "list at least one level, highest first");
     }
     let mut seen = std::collections::HashSet::new();
     for (i, s) in config.severities.iter().enumerate() {
         if s.id.trim().is_empty() {
-            bad(
-                &format!("severities.{i}"),
-                "a severity level has no id".into(),
-                "give each level an id such as SEV-1",
-            );
+            bad(&format!("severities.{i}"), "a severity level has no id".into(), "give each level an id such as SEV-1");
         }
-        let own: std::collections::BTreeSet<String> = std::iter::once(&s.id)
-            .chain(&s.aliases)
-            .map(|n| crate::severity::normalise(n))
-            .collect();
+        let own: std::collections::BTreeSet<String> =
+            std::iter::once(&s.id).chain(&s.aliases).map(|n| crate::severity::normalise(n)).collect();
         for norm in own {
             let name = &norm;
             if !norm.is_empty() && !seen.insert(norm.clone()) {
@@ -509,11 +427,7 @@ runbooks:
         assert_eq!(diags.len(), 1);
         let d = &diags[0];
         assert_eq!((d.line, d.column, d.code), (3, 3, Code::ConfigUnknownKey));
-        assert!(
-            d.help.contains("did you mean `review_every`?"),
-            "{}",
-            d.help
-        );
+        assert!(d.help.contains("did you mean `review_every`?"), "{}", d.help);
         let diags = parse("titel: x\n").unwrap_err();
         assert!(diags[0].help.contains("`title`"));
     }
@@ -527,16 +441,10 @@ runbooks:
 
     #[test]
     fn bad_values_are_reported_at_their_line() {
-        let diags = parse("timezone: Mars/Base\nchange_window: soon\naction_items:\n  required: [owner, colour]\n").unwrap_err();
+        let diags = parse("timezone: Mars/Base\nchange_window: soon\naction_items:\n  required: [owner, colour]\n")
+            .unwrap_err();
         let lines: Vec<_> = diags.iter().map(|d| (d.line, d.code)).collect();
-        assert_eq!(
-            lines,
-            vec![
-                (1, Code::ConfigInvalid),
-                (2, Code::ConfigInvalid),
-                (4, Code::ConfigInvalid)
-            ]
-        );
+        assert_eq!(lines, vec![(1, Code::ConfigInvalid), (2, Code::ConfigInvalid), (4, Code::ConfigInvalid)]);
     }
 
     #[test]
@@ -554,9 +462,7 @@ runbooks:
         let top_keys: Vec<&str> = top.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(top_keys, known_at("").unwrap());
         for section in ["incidents", "action_items", "runbooks"] {
-            let Some(Value::Map(entries)) = v.root.get(section) else {
-                panic!()
-            };
+            let Some(Value::Map(entries)) = v.root.get(section) else { panic!() };
             let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
             assert_eq!(keys, known_at(section).unwrap(), "{section}");
         }

@@ -122,7 +122,7 @@ impl Diagnostic {
             s.push_str(": ");
             s.push_str(&self.help);
         }
-        if !s.ends_with('.') {
+        if !s.ends_with(['.', '?', '!']) {
             s.push('.');
         }
         s
@@ -132,8 +132,7 @@ impl Diagnostic {
     pub fn demote(&mut self) {
         if self.level == Level::Error {
             self.level = Level::Warning;
-            self.help
-                .push_str(" (warning only: the post-mortem is a draft)");
+            self.help.push_str(" (warning only: the post-mortem is a draft)");
         }
     }
 
@@ -186,20 +185,9 @@ struct Palette {
     reset: &'static str,
 }
 
-const COLOUR: Palette = Palette {
-    error: "\x1b[1;31m",
-    warning: "\x1b[1;33m",
-    accent: "\x1b[1;34m",
-    bold: "\x1b[1m",
-    reset: "\x1b[0m",
-};
-const PLAIN: Palette = Palette {
-    error: "",
-    warning: "",
-    accent: "",
-    bold: "",
-    reset: "",
-};
+const COLOUR: Palette =
+    Palette { error: "\x1b[1;31m", warning: "\x1b[1;33m", accent: "\x1b[1;34m", bold: "\x1b[1m", reset: "\x1b[0m" };
+const PLAIN: Palette = Palette { error: "", warning: "", accent: "", bold: "", reset: "" };
 
 fn render_human(diags: &[Diagnostic], colour: bool, files_checked: usize) -> String {
     let p = if colour { &COLOUR } else { &PLAIN };
@@ -214,21 +202,13 @@ fn render_human(diags: &[Diagnostic], colour: bool, files_checked: usize) -> Str
         files.len()
     };
     if diags.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}ok{}: checked {files_checked} files, no problems found",
-            p.bold, p.reset
-        );
+        let _ = writeln!(out, "{}ok{}: checked {files_checked} files, no problems found", p.bold, p.reset);
     } else {
         let colour = if errors > 0 { p.error } else { p.warning };
         let _ = writeln!(
             out,
             "{colour}{}{}: {} and {} in {files_with_problems} of {files_checked} files",
-            if errors > 0 {
-                "failed"
-            } else {
-                "passed with warnings"
-            },
+            if errors > 0 { "failed" } else { "passed with warnings" },
             p.reset,
             plural(errors, "error"),
             plural(warnings, "warning"),
@@ -254,19 +234,10 @@ fn write_human(out: &mut String, d: &Diagnostic, p: &Palette) {
         d.message,
         p.reset
     );
-    let _ = writeln!(
-        out,
-        "{pad}{}-->{} {}:{}:{}",
-        p.accent, p.reset, d.file, d.line, d.column
-    );
+    let _ = writeln!(out, "{pad}{}-->{} {}:{}:{}", p.accent, p.reset, d.file, d.line, d.column);
     if !d.snippet.is_empty() {
         let shown = d.snippet.replace('\t', "    ");
-        let tabs_before = d
-            .snippet
-            .chars()
-            .take(d.column.saturating_sub(1))
-            .filter(|&c| c == '\t')
-            .count();
+        let tabs_before = d.snippet.chars().take(d.column.saturating_sub(1)).filter(|&c| c == '\t').count();
         let caret_col = d.column.saturating_sub(1) + tabs_before * 3;
         let _ = writeln!(out, "{pad} {}|{}", p.accent, p.reset);
         let _ = writeln!(out, "{}{} |{} {}", p.accent, d.line, p.reset, shown);
@@ -282,20 +253,9 @@ fn write_human(out: &mut String, d: &Diagnostic, p: &Palette) {
         );
     }
     if !d.help.is_empty() {
-        let _ = writeln!(
-            out,
-            "{pad} {}={} {}help{}: {}",
-            p.accent, p.reset, p.bold, p.reset, d.help
-        );
+        let _ = writeln!(out, "{pad} {}={} {}help{}: {}", p.accent, p.reset, p.bold, p.reset, d.help);
     }
-    let _ = writeln!(
-        out,
-        "{pad} {}={} {}: {}",
-        p.accent,
-        p.reset,
-        d.code.id(),
-        d.code.name()
-    );
+    let _ = writeln!(out, "{pad} {}={} {}: {}", p.accent, p.reset, d.code.id(), d.code.name());
     out.push('\n');
 }
 
@@ -365,9 +325,7 @@ fn render_github(diags: &[Diagnostic]) -> String {
 }
 
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 fn gh_property(s: &str) -> String {
@@ -404,11 +362,7 @@ mod tests {
         assert_eq!(names.len(), Code::ALL.len());
         for c in Code::ALL {
             let prefix = if c.level() == Level::Error { 'E' } else { 'W' };
-            assert!(
-                c.id().starts_with(prefix),
-                "{} has the wrong prefix",
-                c.id()
-            );
+            assert!(c.id().starts_with(prefix), "{} has the wrong prefix", c.id());
         }
         assert_eq!(Code::ActionItemMissingOwner.id(), "E012");
     }
@@ -425,10 +379,7 @@ mod tests {
         assert_eq!(d["column"], 3);
         assert_eq!(d["severity"], "error");
         assert_eq!(d["code"], "E012");
-        assert_eq!(
-            d["message"],
-            "Action item \"Add checks\" has no owner: add a team or @handle."
-        );
+        assert_eq!(d["message"], "Action item \"Add checks\" has no owner: add a team or @handle.");
         assert_eq!(d.as_object().unwrap().len(), 6);
     }
 
@@ -447,10 +398,7 @@ mod tests {
     fn human_points_a_caret_at_the_column() {
         let out = render(&[diag()], Format::Human, false, 3);
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(
-            lines[0],
-            "error[E012]: action item \"Add checks\" has no owner"
-        );
+        assert_eq!(lines[0], "error[E012]: action item \"Add checks\" has no owner");
         assert_eq!(lines[1], "  --> content/incidents/a,b.md:12:3");
         assert_eq!(lines[3], "12 | | Add checks | | 2025-04-01 |");
         assert_eq!(lines[4], "   |   ^^^^");

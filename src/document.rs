@@ -80,11 +80,7 @@ pub fn split(text: &str) -> Result<Split, Code> {
     for (start, end) in lines {
         let line = text[start..end].trim_end();
         if line == "---" || line == "..." {
-            return Ok(Split {
-                yaml_start,
-                yaml_end: start,
-                body_start: end,
-            });
+            return Ok(Split { yaml_start, yaml_end: start, body_start: end });
         }
     }
     Err(Code::FrontMatterUnclosed)
@@ -97,9 +93,7 @@ fn line_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         if start >= text.len() {
             return None;
         }
-        let end = text[start..]
-            .find('\n')
-            .map_or(text.len(), |i| start + i + 1);
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
         let span = (start, end);
         start = end;
         Some(span)
@@ -141,10 +135,7 @@ impl<'a> Ctx<'a> {
                 1,
                 1,
                 Code::FrontMatterInvalid,
-                format!(
-                    "the front matter is {}, not a set of `key: value` lines",
-                    parsed.root.shape()
-                ),
+                format!("the front matter is {}, not a set of `key: value` lines", parsed.root.shape()),
                 "write one `key: value` per line between the `---` lines",
             )]);
         }
@@ -230,10 +221,7 @@ impl<'a> Ctx<'a> {
                 self.report(
                     span,
                     Code::KeyWrongType,
-                    format!(
-                        "`{key}` is {}, but one line of text is expected",
-                        value.shape()
-                    ),
+                    format!("`{key}` is {}, but one line of text is expected", value.shape()),
                     format!("write `{key}: <text>` on one line"),
                 );
                 None
@@ -243,21 +231,14 @@ impl<'a> Ctx<'a> {
 
     pub fn spanned_text(&mut self, key: &str) -> Option<Spanned> {
         let value = self.text(key)?;
-        Some(Spanned {
-            value,
-            span: self.value_span(key),
-        })
+        Some(Spanned { value, span: self.value_span(key) })
     }
 
     /// A required one-line value; reports `key-missing` when absent or empty.
     pub fn required(&mut self, key: &str, what: &str, example: &str) -> Option<Spanned> {
         let found = self.spanned_text(key);
         if found.is_none() && !matches!(self.get(key), Some(Value::Seq(_) | Value::Map(_))) {
-            let span = if self.get(key).is_some() {
-                self.key_span(key)
-            } else {
-                self.end_span()
-            };
+            let span = if self.get(key).is_some() { self.key_span(key) } else { self.end_span() };
             self.report(
                 span,
                 Code::KeyMissing,
@@ -279,20 +260,16 @@ impl<'a> Ctx<'a> {
                 for (i, item) in items.iter().enumerate() {
                     let path = format!("{key}.{i}");
                     match item.as_text() {
-                        Some(s) if !s.trim().is_empty() => out.push(Spanned {
-                            value: s.trim().to_string(),
-                            span: self.key_span(&path),
-                        }),
+                        Some(s) if !s.trim().is_empty() => {
+                            out.push(Spanned { value: s.trim().to_string(), span: self.key_span(&path) })
+                        }
                         Some(_) => {}
                         None => {
                             let span = self.key_span(&path);
                             self.report(
                                 span,
                                 Code::KeyWrongType,
-                                format!(
-                                    "an item of `{key}` is {}, but text is expected",
-                                    item.shape()
-                                ),
+                                format!("an item of `{key}` is {}, but text is expected", item.shape()),
                                 format!("write each item of `{key}` as plain text"),
                             );
                         }
@@ -302,10 +279,7 @@ impl<'a> Ctx<'a> {
             }
             other if other.is_empty() => Vec::new(),
             other => match other.as_text() {
-                Some(s) => vec![Spanned {
-                    value: s.trim().to_string(),
-                    span: self.value_span(key),
-                }],
+                Some(s) => vec![Spanned { value: s.trim().to_string(), span: self.value_span(key) }],
                 None => {
                     let span = self.value_span(key);
                     self.report(
@@ -323,11 +297,7 @@ impl<'a> Ctx<'a> {
     /// Warns about unknown keys that look like typos of known ones; other
     /// unknown keys are kept for templates. Returns the unknown keys.
     pub fn unknown_keys(&mut self, prefix: &str, known: &[&str]) -> Vec<(String, Value)> {
-        let map = if prefix.is_empty() {
-            Some(&self.root)
-        } else {
-            self.get(prefix)
-        };
+        let map = if prefix.is_empty() { Some(&self.root) } else { self.get(prefix) };
         let Some(Value::Map(entries)) = map.cloned() else {
             return Vec::new();
         };
@@ -342,11 +312,7 @@ impl<'a> Ctx<'a> {
                 .filter(|&(d, k)| (1..=2).contains(&d) && k.len() > 2)
                 .min_by_key(|&(d, _)| d);
             if let Some((_, near)) = near {
-                let path = if prefix.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{prefix}.{key}")
-                };
+                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
                 let mut span = self.key_span(&path);
                 span.width = key.chars().count();
                 self.report(
@@ -363,10 +329,7 @@ impl<'a> Ctx<'a> {
 
     /// The common metadata: `title` (required), `id`, and the URL slug.
     pub fn meta(&mut self, file: &SourceFile) -> Meta {
-        let title = self
-            .required("title", file.kind.noun(), "title: <one line>")
-            .map(|s| s.value)
-            .unwrap_or_default();
+        let title = self.required("title", file.kind.noun(), "title: <one line>").map(|s| s.value).unwrap_or_default();
         let (id, id_span) = match self.spanned_text("id") {
             Some(s) => (s.value, s.span),
             None => (file.path_id.clone(), self.span(1, 1, 3)),
@@ -383,13 +346,7 @@ impl<'a> Ctx<'a> {
                 "use letters, digits and dashes in the id",
             );
         }
-        Meta {
-            rel_path: file.rel_path.clone(),
-            id,
-            slug,
-            title,
-            id_span,
-        }
+        Meta { rel_path: file.rel_path.clone(), id, slug, title, id_span }
     }
 }
 
@@ -406,39 +363,27 @@ fn split_problem(loc: &Locator, code: Code, file: &SourceFile) -> Diagnostic {
         _ => {
             let toml = file.text.starts_with("+++");
             let help = if toml {
-                "debrief reads YAML front matter between `---` lines, not TOML between `+++`"
-                    .to_string()
+                "debrief reads YAML front matter between `---` lines, not TOML between `+++`".to_string()
             } else {
-                format!(
-                    "start the file with `---`, the {} keys (at least `title:`), then `---`",
-                    file.kind.noun()
-                )
+                format!("start the file with `---`, the {} keys (at least `title:`), then `---`", file.kind.noun())
             };
-            loc.at_line_col(
-                1,
-                1,
-                1,
-                code,
-                format!("this {} has no front matter", file.kind.noun()),
-                help,
-            )
+            loc.at_line_col(1, 1, 1, code, format!("this {} has no front matter", file.kind.noun()), help)
         }
     }
 }
 
-fn yaml_problem(
-    loc: &Locator,
-    first_line: usize,
-    e: &yaml::YamlError,
-    yaml_text: &str,
-) -> Diagnostic {
+fn yaml_problem(loc: &Locator, first_line: usize, e: &yaml::YamlError, yaml_text: &str) -> Diagnostic {
     let line = first_line + e.line - 1;
     let line_text = yaml_text.lines().nth(e.line - 1).unwrap_or("");
     let bad = line_text.chars().nth(e.column - 1);
     let help = match bad {
-        Some('@') | Some('`') => "quote the value: a bare `@` or backtick cannot start a YAML value (`owner: \"@payments\"`)".to_string(),
+        Some('@') | Some('`') => {
+            "quote the value: a bare `@` or backtick cannot start a YAML value (`owner: \"@payments\"`)".to_string()
+        }
         _ if e.message.contains("duplicate") => "remove one of the duplicate keys".to_string(),
-        _ if e.message.contains("mapping values are not allowed") => "quote values that contain `: ` (`title: \"Checkout: 500s\"`)".to_string(),
+        _ if e.message.contains("mapping values are not allowed") => {
+            "quote values that contain `: ` (`title: \"Checkout: 500s\"`)".to_string()
+        }
         _ => "fix the YAML syntax at this position".to_string(),
     };
     loc.at_line_col(
@@ -471,24 +416,10 @@ mod tests {
         let s = split(text).unwrap();
         assert_eq!(&text[s.yaml_start..s.yaml_end], "title: x\n");
         assert_eq!(&text[s.body_start..], "# Body\n");
-        assert_eq!(
-            split("---\r\ntitle: x\r\n---\r\nbody"),
-            Ok(Split {
-                yaml_start: 5,
-                yaml_end: 15,
-                body_start: 20
-            })
-        );
+        assert_eq!(split("---\r\ntitle: x\r\n---\r\nbody"), Ok(Split { yaml_start: 5, yaml_end: 15, body_start: 20 }));
         assert_eq!(split("# no front matter\n"), Err(Code::FrontMatterMissing));
         assert_eq!(split("---\ntitle: x\n"), Err(Code::FrontMatterUnclosed));
-        assert_eq!(
-            split("---\n---\n"),
-            Ok(Split {
-                yaml_start: 4,
-                yaml_end: 4,
-                body_start: 8
-            })
-        );
+        assert_eq!(split("---\n---\n"), Ok(Split { yaml_start: 4, yaml_end: 4, body_start: 8 }));
     }
 
     #[test]
@@ -498,19 +429,8 @@ mod tests {
         assert!(ctx.list("services").is_empty());
         ctx.unknown_keys("", &["title", "services", "severity"]);
         ctx.required("status", "post-mortem", "status: draft");
-        let got: Vec<_> = ctx
-            .diags
-            .iter()
-            .map(|d| (d.line, d.column, d.code))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (3, 11, Code::KeyWrongType),
-                (4, 1, Code::KeyTypo),
-                (5, 1, Code::KeyMissing)
-            ]
-        );
+        let got: Vec<_> = ctx.diags.iter().map(|d| (d.line, d.column, d.code)).collect();
+        assert_eq!(got, [(3, 11, Code::KeyWrongType), (4, 1, Code::KeyTypo), (5, 1, Code::KeyMissing)]);
     }
 
     #[test]

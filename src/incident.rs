@@ -37,23 +37,10 @@ pub const KNOWN_KEYS: &[&str] = &[
 
 const ROOT_CAUSE_KEYS: &[&str] = &["category", "commits", "summary"];
 pub const DETECTED_BY: &[&str] = &["alert", "user-report", "synthetic", "dashboard", "other"];
-pub const CATEGORIES: &[&str] = &[
-    "code",
-    "configuration",
-    "infrastructure",
-    "data",
-    "deployment",
-    "dependency",
-    "unknown",
-];
+pub const CATEGORIES: &[&str] =
+    &["code", "configuration", "infrastructure", "data", "deployment", "dependency", "unknown"];
 /// The lifecycle timestamps, in the order they must follow.
-pub const TIMESTAMP_KEYS: &[&str] = &[
-    "started_at",
-    "detected_at",
-    "acknowledged_at",
-    "mitigated_at",
-    "resolved_at",
-];
+pub const TIMESTAMP_KEYS: &[&str] = &["started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -121,10 +108,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Incident {
     let status = status(ctx);
     let zone = zone(ctx, s);
     let times = times(ctx, zone);
-    if status == Some(Status::Published)
-        && times.resolved.is_none()
-        && ctx.text("resolved_at").is_none()
-    {
+    if status == Some(Status::Published) && times.resolved.is_none() && ctx.text("resolved_at").is_none() {
         let span = ctx.key_span("status");
         ctx.report(
             span,
@@ -173,10 +157,7 @@ fn severity(ctx: &mut Ctx, s: &Settings) -> (Option<String>, Option<usize>) {
                 sev.span,
                 Code::SeverityUnknown,
                 format!("`{}` is not a severity level", quote(&sev.value, 30)),
-                format!(
-                    "use one of {} (or an alias such as P1 or sev2)",
-                    s.scale.ids()
-                ),
+                s.scale.hint(),
             );
             (None, None)
         }
@@ -224,12 +205,29 @@ fn times(ctx: &mut Ctx, zone: Zone) -> Times {
             Ok(t) => Some(t),
             Err(e) => {
                 let (code, help) = match e {
-                    TimestampError::DateOnly => (Code::TimestampInvalid, format!("add the time of day: `{key}: {} 14:15`", v.value.trim())),
-                    TimestampError::Zone(z) => (Code::TimezoneUnknown, format!("`{z}` is not a time zone: use UTC, an offset such as +01:00, or an IANA name")),
-                    TimestampError::Gap => (Code::TimestampInvalid, "that local time does not exist (a daylight-saving change skips it): check the hour".to_string()),
-                    TimestampError::Format => (Code::TimestampInvalid, "write RFC 3339 (2025-03-25T14:15:00Z) or `YYYY-MM-DD HH:MM`".to_string()),
+                    TimestampError::DateOnly => {
+                        (Code::TimestampInvalid, format!("add the time of day: `{key}: {} 14:15`", v.value.trim()))
+                    }
+                    TimestampError::Zone(z) => (
+                        Code::TimezoneUnknown,
+                        format!("`{z}` is not a time zone: use UTC, an offset such as +01:00, or an IANA name"),
+                    ),
+                    TimestampError::Gap => (
+                        Code::TimestampInvalid,
+                        "that local time does not exist (a daylight-saving change skips it): check the hour"
+                            .to_string(),
+                    ),
+                    TimestampError::Format => (
+                        Code::TimestampInvalid,
+                        "write RFC 3339 (2025-03-25T14:15:00Z) or `YYYY-MM-DD HH:MM`".to_string(),
+                    ),
                 };
-                ctx.report(v.span, code, format!("`{key}` is not a timestamp debrief can read: `{}`", quote(&v.value, 40)), help);
+                ctx.report(
+                    v.span,
+                    code,
+                    format!("`{key}` is not a timestamp debrief can read: `{}`", quote(&v.value, 40)),
+                    help,
+                );
                 None
             }
         });
@@ -256,12 +254,7 @@ fn times(ctx: &mut Ctx, zone: Zone) -> Times {
         }
         latest = Some((key, t));
     }
-    let get = |k: &str| {
-        parsed
-            .iter()
-            .find(|(key, _)| *key == k)
-            .and_then(|(_, t)| *t)
-    };
+    let get = |k: &str| parsed.iter().find(|(key, _)| *key == k).and_then(|(_, t)| *t);
     Times {
         started: get("started_at"),
         detected: get("detected_at"),
@@ -298,7 +291,12 @@ fn root_cause(ctx: &mut Ctx) -> Option<String> {
         Some(other) => {
             let shape = other.shape();
             let span = ctx.value_span("root_cause");
-            ctx.report(span, Code::KeyWrongType, format!("`root_cause` is {shape}, but a mapping is expected"), "write `root_cause:` and, indented below it, `category: code` (and optionally `commits: [abc1234]`)");
+            ctx.report(
+                span,
+                Code::KeyWrongType,
+                format!("`root_cause` is {shape}, but a mapping is expected"),
+                "write `root_cause:` and, indented below it, `category: code` (and optionally `commits: [abc1234]`)",
+            );
             None
         }
     }
@@ -310,13 +308,15 @@ fn commits(ctx: &mut Ctx) -> Vec<Spanned> {
     }
     let commits = ctx.list("root_cause.commits");
     for c in &commits {
-        let sha = c
-            .value
-            .rsplit_once('@')
-            .map_or(c.value.as_str(), |(_, sha)| sha);
+        let sha = c.value.rsplit_once('@').map_or(c.value.as_str(), |(_, sha)| sha);
         let ok = (7..=40).contains(&sha.len()) && sha.chars().all(|ch| ch.is_ascii_hexdigit());
         if !ok {
-            ctx.report(c.span.clone(), Code::CommitInvalid, format!("`{}` is not a commit id", quote(&c.value, 50)), "write 7 to 40 hex digits, optionally as `repo@sha` for a repo named in debrief.yml");
+            ctx.report(
+                c.span.clone(),
+                Code::CommitInvalid,
+                format!("`{}` is not a commit id", quote(&c.value, 50)),
+                "write 7 to 40 hex digits, optionally as `repo@sha` for a repo named in debrief.yml",
+            );
         }
     }
     commits
@@ -329,11 +329,13 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
         let display = names.display(required);
         match names.find(&sections, required) {
             Some(sec) if section::is_empty(&ctx.body, sec) => {
-                let span = ctx.offset_span(
-                    sec.offset,
-                    sec.title.chars().count() + sec.level as usize + 1,
+                let span = ctx.offset_span(sec.offset, sec.title.chars().count() + sec.level as usize + 1);
+                ctx.report(
+                    span,
+                    Code::SectionEmpty,
+                    format!("the {display} section is empty or holds only a placeholder"),
+                    format!("write the {display} section, or replace the template text (TBD, <…>) with real content"),
                 );
-                ctx.report(span, Code::SectionEmpty, format!("the {display} section is empty or holds only a placeholder"), format!("write the {display} section, or replace the template text (TBD, <…>) with real content"));
             }
             Some(_) => {}
             None => missing_section(ctx, names, &sections, required, &display),
@@ -341,14 +343,15 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
     }
     if let Some(sec) = names.find(&sections, "Timeline") {
         let blocks = &ctx.body.blocks[sec.blocks.clone()];
-        incident.timeline =
-            timeline::parse(&sec.title, blocks, incident.times.started, incident.zone);
+        incident.timeline = timeline::parse(&sec.title, blocks, incident.times.started, incident.zone);
         if incident.timeline.entries.is_empty() && !section::is_empty(&ctx.body, sec) {
-            let span = ctx.offset_span(
-                sec.offset,
-                sec.title.chars().count() + sec.level as usize + 1,
+            let span = ctx.offset_span(sec.offset, sec.title.chars().count() + sec.level as usize + 1);
+            ctx.report(
+                span,
+                Code::TimelineUnparsed,
+                "no timeline entry starts with a time debrief can read".into(),
+                "start each entry with a time, as in `- 14:15 — alert fired` or a | Time | Event | table",
             );
-            ctx.report(span, Code::TimelineUnparsed, "no timeline entry starts with a time debrief can read".into(), "start each entry with a time, as in `- 14:15 — alert fired` or a | Time | Event | table");
         }
         for &i in &incident.timeline.backwards.clone() {
             let e = &incident.timeline.entries[i];
@@ -357,7 +360,11 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
             ctx.report(
                 span,
                 Code::TimelineOutOfOrder,
-                format!("this entry ({}) is earlier than the one before it ({})", e.at.format("%H:%M"), prev.at.format("%H:%M")),
+                format!(
+                    "this entry ({}) is earlier than the one before it ({})",
+                    e.at.format("%H:%M"),
+                    prev.at.format("%H:%M")
+                ),
                 "put the entries in time order, or write the date (2025-03-26 00:10) when the timeline crosses a day",
             );
         }
@@ -366,10 +373,7 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
         let blocks = &ctx.body.blocks[sec.blocks.clone()];
         incident.action_items = action_item::parse(blocks, &s.config.action_items.types).items;
         if incident.action_items.is_empty() && !section::is_empty(&ctx.body, sec) {
-            let span = ctx.offset_span(
-                sec.offset,
-                sec.title.chars().count() + sec.level as usize + 1,
-            );
+            let span = ctx.offset_span(sec.offset, sec.title.chars().count() + sec.level as usize + 1);
             ctx.report(span, Code::ActionItemsUnparsed, "the action items section has no table or list of items".into(), "write items as a | Item | Owner | Due | Type | table or as `- [ ] item (owner: @team, due: YYYY-MM-DD, type: prevent)`");
         }
         let started = incident.times.started.map(|t| incident.zone.local_date(t));
@@ -416,8 +420,7 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
     let needs = |f: &str| required.iter().any(|r| r == f);
     let label = quote(&item.text, 50);
     let item_span = ctx.offset_span(item.offset, item.text.chars().count().min(60));
-    let missing =
-        |f: &Option<action_item::Field>| f.as_ref().is_none_or(|f| f.text.trim().is_empty());
+    let missing = |f: &Option<action_item::Field>| f.as_ref().is_none_or(|f| f.text.trim().is_empty());
     if needs("owner") {
         match &item.owner {
             Some(o) if !o.text.trim().is_empty() && action_item::is_placeholder_owner(&o.text) => {
@@ -425,10 +428,7 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
                 ctx.report(
                     span,
                     Code::ActionItemMissingOwner,
-                    format!(
-                        "action item \"{label}\" has only a placeholder owner `{}`",
-                        quote(&o.text, 20)
-                    ),
+                    format!("action item \"{label}\" has only a placeholder owner `{}`", quote(&o.text, 20)),
                     "name the team or @handle who will do it",
                 );
             }
@@ -442,20 +442,31 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
         }
     }
     match &item.due {
-        Some(d) if !d.text.trim().is_empty() => {
-            match crate::time::parse_date(&d.text) {
-                Some(date) => {
-                    if let Some(start) = started.filter(|st| date < *st) {
-                        let span = ctx.offset_span(d.offset, d.text.chars().count());
-                        ctx.report(span, Code::ActionItemDueBeforeStart, format!("action item \"{label}\" is due {date}, before the incident started ({start})"), "set a due date after the incident");
-                    }
-                }
-                None => {
+        Some(d) if !d.text.trim().is_empty() => match crate::time::parse_date(&d.text) {
+            Some(date) => {
+                if let Some(start) = started.filter(|st| date < *st) {
                     let span = ctx.offset_span(d.offset, d.text.chars().count());
-                    ctx.report(span, Code::ActionItemBadDue, format!("action item \"{label}\" has due date `{}`, which is not a calendar date", quote(&d.text, 20)), "write a real date as YYYY-MM-DD");
+                    ctx.report(
+                        span,
+                        Code::ActionItemDueBeforeStart,
+                        format!("action item \"{label}\" is due {date}, before the incident started ({start})"),
+                        "set a due date after the incident",
+                    );
                 }
             }
-        }
+            None => {
+                let span = ctx.offset_span(d.offset, d.text.chars().count());
+                ctx.report(
+                    span,
+                    Code::ActionItemBadDue,
+                    format!(
+                        "action item \"{label}\" has due date `{}`, which is not a calendar date",
+                        quote(&d.text, 20)
+                    ),
+                    "write a real date as YYYY-MM-DD",
+                );
+            }
+        },
         d if needs("due") && missing(d) => ctx.report(
             item_span.clone(),
             Code::ActionItemMissingDue,
@@ -466,9 +477,7 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
     }
     let types = &s.config.action_items.types;
     match &item.kind {
-        Some(k)
-            if !k.text.trim().is_empty() && action_item::match_type(&k.text, types).is_none() =>
-        {
+        Some(k) if !k.text.trim().is_empty() && action_item::match_type(&k.text, types).is_none() => {
             let span = ctx.offset_span(k.offset, k.text.chars().count());
             ctx.report(
                 span,
@@ -482,10 +491,7 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
             item_span.clone(),
             Code::ActionItemMissingType,
             format!("action item \"{label}\" has no type"),
-            format!(
-                "add a type ({}), as a Type column or `type: prevent`",
-                types.join(", ")
-            ),
+            format!("add a type ({}), as a Type column or `type: prevent`", types.join(", ")),
         ),
         _ => {}
     }
@@ -498,7 +504,12 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
         );
     }
     if action_item::is_vague(&item.text, &s.config.action_items.vague_phrases) {
-        ctx.report(item_span, Code::ActionItemVague, format!("action item \"{label}\" is too vague to verify"), "say what will change and how you will know it is done, e.g. \"Alert when checkout 5xx > 2% for 5 min\"");
+        ctx.report(
+            item_span,
+            Code::ActionItemVague,
+            format!("action item \"{label}\" is too vague to verify"),
+            "say what will change and how you will know it is done, e.g. \"Alert when checkout 5xx > 2% for 5 min\"",
+        );
     }
 }
 
@@ -513,6 +524,11 @@ fn blame(ctx: &mut Ctx, s: &Settings) {
     }
     for (offset, phrase) in found {
         let span = ctx.offset_span(offset, phrase.chars().count());
-        ctx.report(span, Code::BlameLanguage, format!("\"{phrase}\" blames a person"), "name the missing guardrail or the system condition instead (post-mortems are blameless)");
+        ctx.report(
+            span,
+            Code::BlameLanguage,
+            format!("\"{phrase}\" blames a person"),
+            "name the missing guardrail or the system condition instead (post-mortems are blameless)",
+        );
     }
 }

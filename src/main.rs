@@ -43,17 +43,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check {
-            site_dir,
-            format,
-            today,
-            strict,
-        } => commands::check(&CheckOptions {
-            site_dir,
-            format,
-            today,
-            strict,
-        }),
+        Command::Check { site_dir, format, today, strict } => {
+            commands::check(&CheckOptions { site_dir, format, today, strict })
+        }
     };
     ExitCode::from(code)
 }

@@ -80,17 +80,11 @@ pub struct Body {
 impl Body {
     /// Parses `markdown`, which starts at byte `base` of its file.
     pub fn parse(markdown: &str, base: usize) -> Body {
-        let mut b = Builder {
-            base,
-            ..Builder::default()
-        };
+        let mut b = Builder { base, ..Builder::default() };
         for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
             b.event(event, range);
         }
-        Body {
-            blocks: b.blocks,
-            prose: b.prose,
-        }
+        Body { blocks: b.blocks, prose: b.prose }
     }
 
     /// The sections, in document order. Headings whose text starts with a time
@@ -101,9 +95,7 @@ impl Body {
             .iter()
             .enumerate()
             .filter_map(|(i, b)| match &b.kind {
-                BlockKind::Heading { level, text } if !starts_with_time(text) => {
-                    Some((i, *level, text.as_str()))
-                }
+                BlockKind::Heading { level, text } if !starts_with_time(text) => Some((i, *level, text.as_str())),
                 _ => None,
             })
             .collect();
@@ -111,10 +103,7 @@ impl Body {
             .iter()
             .enumerate()
             .map(|(n, &(i, level, text))| {
-                let end = headings[n + 1..]
-                    .iter()
-                    .find(|h| h.1 <= level)
-                    .map_or(self.blocks.len(), |h| h.0);
+                let end = headings[n + 1..].iter().find(|h| h.1 <= level).map_or(self.blocks.len(), |h| h.0);
                 Section {
                     title: text.to_string(),
                     level,
@@ -129,8 +118,7 @@ impl Body {
 
 fn starts_with_time(text: &str) -> bool {
     let t = text.trim();
-    crate::time::parse_clock(t).is_some()
-        || (t.len() >= 16 && crate::time::looks_like_date(&t[..10]))
+    crate::time::parse_clock(t).is_some() || (t.len() >= 16 && crate::time::looks_like_date(&t[..10]))
 }
 
 #[derive(Default)]
@@ -153,20 +141,17 @@ impl Builder {
         match event {
             Event::Start(tag) => self.start(tag, at),
             Event::End(tag) => self.end(tag),
-            Event::Text(t) | Event::Code(t) => self.text(&t, at),
+            Event::Text(t) => self.text(&t, at, true),
+            // Inline code is quoted, not prose: phrase rules skip it.
+            Event::Code(t) => self.text(&t, at, false),
             Event::SoftBreak | Event::HardBreak => self.line_break(),
             Event::TaskListMarker(done) => {
                 if let Some(item) = self.current_item() {
                     item.task = Some(done);
                 }
             }
-            Event::Html(_) | Event::InlineHtml(_)
-                if self.open.is_none() && self.list_depth == 0 =>
-            {
-                self.blocks.push(Block {
-                    kind: BlockKind::Html,
-                    offset: at,
-                });
+            Event::Html(_) | Event::InlineHtml(_) if self.open.is_none() && self.list_depth == 0 => {
+                self.blocks.push(Block { kind: BlockKind::Html, offset: at });
             }
             _ => {}
         }
@@ -175,46 +160,26 @@ impl Builder {
     fn start(&mut self, tag: Tag, at: usize) {
         match tag {
             Tag::Heading { level, .. } => {
-                self.open = Some(Block {
-                    kind: BlockKind::Heading {
-                        level: level as u8,
-                        text: String::new(),
-                    },
-                    offset: at,
-                });
+                self.open =
+                    Some(Block { kind: BlockKind::Heading { level: level as u8, text: String::new() }, offset: at });
             }
             Tag::Paragraph if self.item_depth == 0 && !self.in_table() => {
                 self.open = Some(Block {
-                    kind: BlockKind::Paragraph {
-                        lines: vec![Line {
-                            text: String::new(),
-                            offset: at,
-                        }],
-                    },
+                    kind: BlockKind::Paragraph { lines: vec![Line { text: String::new(), offset: at }] },
                     offset: at,
                 });
             }
             Tag::List(_) => {
                 if self.list_depth == 0 {
-                    self.open = Some(Block {
-                        kind: BlockKind::List { items: Vec::new() },
-                        offset: at,
-                    });
+                    self.open = Some(Block { kind: BlockKind::List { items: Vec::new() }, offset: at });
                 }
                 self.list_depth += 1;
             }
             Tag::Item => {
                 self.item_depth += 1;
                 let depth = self.list_depth;
-                if let Some(Block {
-                    kind: BlockKind::List { items },
-                    ..
-                }) = &mut self.open
-                {
-                    let item = ListItem {
-                        offset: usize::MAX,
-                        ..ListItem::default()
-                    };
+                if let Some(Block { kind: BlockKind::List { items }, .. }) = &mut self.open {
+                    let item = ListItem { offset: usize::MAX, ..ListItem::default() };
                     match (depth, items.last_mut()) {
                         (1, _) | (_, None) => items.push(item),
                         (_, Some(parent)) => parent.children.push(item),
@@ -222,38 +187,18 @@ impl Builder {
                 }
             }
             Tag::Table(_) => {
-                self.open = Some(Block {
-                    kind: BlockKind::Table {
-                        header: Vec::new(),
-                        rows: Vec::new(),
-                    },
-                    offset: at,
-                });
+                self.open = Some(Block { kind: BlockKind::Table { header: Vec::new(), rows: Vec::new() }, offset: at });
             }
             Tag::TableHead => self.in_table_head = true,
             Tag::TableRow => {
-                if let Some(Block {
-                    kind: BlockKind::Table { rows, .. },
-                    ..
-                }) = &mut self.open
-                {
-                    rows.push(Row {
-                        cells: Vec::new(),
-                        offset: at,
-                    });
+                if let Some(Block { kind: BlockKind::Table { rows, .. }, .. }) = &mut self.open {
+                    rows.push(Row { cells: Vec::new(), offset: at });
                 }
             }
             Tag::TableCell => {
                 let head = self.in_table_head;
-                if let Some(Block {
-                    kind: BlockKind::Table { header, rows },
-                    ..
-                }) = &mut self.open
-                {
-                    let cell = Line {
-                        text: String::new(),
-                        offset: at,
-                    };
+                if let Some(Block { kind: BlockKind::Table { header, rows }, .. }) = &mut self.open {
+                    let cell = Line { text: String::new(), offset: at };
                     match (head, rows.last_mut()) {
                         (true, _) => header.push(cell),
                         (false, Some(row)) => row.cells.push(cell),
@@ -264,12 +209,7 @@ impl Builder {
             Tag::CodeBlock(_) => {
                 self.in_code = true;
                 if self.list_depth == 0 {
-                    self.open = Some(Block {
-                        kind: BlockKind::Code {
-                            text: String::new(),
-                        },
-                        offset: at,
-                    });
+                    self.open = Some(Block { kind: BlockKind::Code { text: String::new() }, offset: at });
                 }
             }
             _ => {}
@@ -305,13 +245,7 @@ impl Builder {
     }
 
     fn in_table(&self) -> bool {
-        matches!(
-            self.open,
-            Some(Block {
-                kind: BlockKind::Table { .. },
-                ..
-            })
-        )
+        matches!(self.open, Some(Block { kind: BlockKind::Table { .. }, .. }))
     }
 
     fn close(&mut self) {
@@ -327,10 +261,7 @@ impl Builder {
     fn current_item(&mut self) -> Option<&mut ListItem> {
         let depth = self.list_depth;
         match &mut self.open {
-            Some(Block {
-                kind: BlockKind::List { items },
-                ..
-            }) => {
+            Some(Block { kind: BlockKind::List { items }, .. }) => {
                 let last = items.last_mut()?;
                 if depth > 1 && !last.children.is_empty() {
                     last.children.last_mut()
@@ -342,12 +273,9 @@ impl Builder {
         }
     }
 
-    fn text(&mut self, t: &str, at: usize) {
-        if !self.in_code {
-            self.prose.push(Line {
-                text: t.to_string(),
-                offset: at,
-            });
+    fn text(&mut self, t: &str, at: usize, prose: bool) {
+        if prose && !self.in_code {
+            self.prose.push(Line { text: t.to_string(), offset: at });
         }
         if self.list_depth > 0 {
             if self.in_code {
@@ -389,15 +317,8 @@ impl Builder {
             }
             return;
         }
-        if let Some(Block {
-            kind: BlockKind::Paragraph { lines },
-            ..
-        }) = &mut self.open
-        {
-            lines.push(Line {
-                text: String::new(),
-                offset: usize::MAX,
-            });
+        if let Some(Block { kind: BlockKind::Paragraph { lines }, .. }) = &mut self.open {
+            lines.push(Line { text: String::new(), offset: usize::MAX });
         }
     }
 }
@@ -460,10 +381,7 @@ mod tests {
                 _ => None,
             })
             .unwrap();
-        assert_eq!(
-            header.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
-            ["Time", "Event"]
-        );
+        assert_eq!(header.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["Time", "Event"]);
         assert_eq!(rows[0].cells[1].text, "DONE it");
         assert_eq!(rows[0].cells[0].offset, DOC.find("16:00").unwrap());
     }
@@ -472,29 +390,14 @@ mod tests {
     fn sections_nest_and_skip_time_headings() {
         let body = Body::parse(DOC, 0);
         let sections = body.sections();
-        let titles: Vec<_> = sections
-            .iter()
-            .map(|s| (s.title.as_str(), s.level))
-            .collect();
-        assert_eq!(
-            titles,
-            [
-                ("Title", 1),
-                ("Summary", 2),
-                ("Timeline (UTC)", 2),
-                ("Action items", 2)
-            ]
-        );
+        let titles: Vec<_> = sections.iter().map(|s| (s.title.as_str(), s.level)).collect();
+        assert_eq!(titles, [("Title", 1), ("Summary", 2), ("Timeline (UTC)", 2), ("Action items", 2)]);
         let timeline = &sections[2];
         assert!(body.blocks[timeline.blocks.clone()]
             .iter()
             .any(|b| matches!(&b.kind, BlockKind::Heading { text, .. } if text == "15:00")));
         assert!(sections[3].blocks.is_empty());
-        assert_eq!(
-            sections[0].blocks.end,
-            body.blocks.len(),
-            "h1 spans the document"
-        );
+        assert_eq!(sections[0].blocks.end, body.blocks.len(), "h1 spans the document");
     }
 
     #[test]
@@ -508,9 +411,7 @@ mod tests {
     fn crlf_offsets_stay_exact() {
         let doc = "## A\r\n\r\nline one\r\nline two\r\n";
         let body = Body::parse(doc, 0);
-        let BlockKind::Paragraph { lines } = &body.blocks[1].kind else {
-            panic!()
-        };
+        let BlockKind::Paragraph { lines } = &body.blocks[1].kind else { panic!() };
         assert_eq!(lines[1].offset, doc.find("line two").unwrap());
     }
 }

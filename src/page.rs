@@ -17,9 +17,5 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile) -> Page {
     let meta = ctx.meta(file);
     let description = ctx.text("description");
     let extra = ctx.unknown_keys("", KNOWN_KEYS);
-    Page {
-        meta,
-        description,
-        extra,
-    }
+    Page { meta, description, extra }
 }

@@ -12,16 +12,7 @@ use crate::text::quote;
 use crate::url::is_safe_alert_name;
 use crate::yaml::Value;
 
-pub const KNOWN_KEYS: &[&str] = &[
-    "title",
-    "id",
-    "service",
-    "owner",
-    "alerts",
-    "last_reviewed",
-    "severity",
-    "tags",
-];
+pub const KNOWN_KEYS: &[&str] = &["title", "id", "service", "owner", "alerts", "last_reviewed", "severity", "tags"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Runbook {
@@ -39,14 +30,8 @@ pub struct Runbook {
 
 pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
     let meta = ctx.meta(file);
-    let service = ctx
-        .required("service", "runbook", "service: payments")
-        .map(|v| v.value)
-        .unwrap_or_default();
-    let owner = ctx
-        .required("owner", "runbook", "owner: \"@payments\"")
-        .map(|v| v.value)
-        .unwrap_or_default();
+    let service = ctx.required("service", "runbook", "service: payments").map(|v| v.value).unwrap_or_default();
+    let owner = ctx.required("owner", "runbook", "owner: \"@payments\"").map(|v| v.value).unwrap_or_default();
     let alerts = ctx.list("alerts");
     for alert in &alerts {
         if !is_safe_alert_name(&alert.value) {
@@ -58,35 +43,23 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
             );
         }
     }
-    let severity = ctx
-        .spanned_text("severity")
-        .and_then(|v| match s.scale.parse(&v.value) {
-            Some(level) => Some(level.id.clone()),
-            None => {
-                ctx.report(
-                    v.span,
-                    Code::SeverityUnknown,
-                    format!("`{}` is not a severity level", quote(&v.value, 30)),
-                    format!("use one of {}", s.scale.ids()),
-                );
-                None
-            }
-        });
+    let severity = ctx.spanned_text("severity").and_then(|v| match s.scale.parse(&v.value) {
+        Some(level) => Some(level.id.clone()),
+        None => {
+            ctx.report(
+                v.span,
+                Code::SeverityUnknown,
+                format!("`{}` is not a severity level", quote(&v.value, 30)),
+                s.scale.hint(),
+            );
+            None
+        }
+    });
     let (last_reviewed, stale) = review(ctx, s);
     let extra = ctx.unknown_keys("", KNOWN_KEYS);
     let tags = ctx.list("tags").into_iter().map(|t| t.value).collect();
     sections(ctx, s);
-    Runbook {
-        meta,
-        service,
-        owner,
-        alerts,
-        last_reviewed,
-        stale,
-        severity,
-        tags,
-        extra,
-    }
+    Runbook { meta, service, owner, alerts, last_reviewed, stale, severity, tags, extra }
 }
 
 fn review(ctx: &mut Ctx, s: &Settings) -> (Option<NaiveDate>, bool) {
@@ -97,10 +70,7 @@ fn review(ctx: &mut Ctx, s: &Settings) -> (Option<NaiveDate>, bool) {
         ctx.report(
             v.span,
             Code::DateInvalid,
-            format!(
-                "`last_reviewed` is `{}`, not a calendar date",
-                quote(&v.value, 30)
-            ),
+            format!("`last_reviewed` is `{}`, not a calendar date", quote(&v.value, 30)),
             "write the date of the last review as YYYY-MM-DD",
         );
         return (None, false);
@@ -125,10 +95,7 @@ fn sections(ctx: &mut Ctx, s: &Settings) {
         let display = names.display(required);
         match names.find(&sections, required) {
             Some(sec) if section::is_empty(&ctx.body, sec) => {
-                let span = ctx.offset_span(
-                    sec.offset,
-                    sec.title.chars().count() + sec.level as usize + 1,
-                );
+                let span = ctx.offset_span(sec.offset, sec.title.chars().count() + sec.level as usize + 1);
                 ctx.report(
                     span,
                     Code::SectionEmpty,
@@ -143,17 +110,9 @@ fn sections(ctx: &mut Ctx, s: &Settings) {
                         ctx.offset_span(sec.offset, sec.level as usize),
                         format!("the {display} section is a level-{} heading", sec.level),
                     ),
-                    None => (
-                        ctx.end_span(),
-                        format!("this runbook has no {display} section"),
-                    ),
+                    None => (ctx.end_span(), format!("this runbook has no {display} section")),
                 };
-                ctx.report(
-                    span,
-                    Code::SectionMissing,
-                    message,
-                    format!("add a `## {display}` section"),
-                );
+                ctx.report(span, Code::SectionMissing, message, format!("add a `## {display}` section"));
             }
         }
     }

@@ -9,18 +9,9 @@ use crate::text::{fold, is_placeholder};
 /// Built-in aliases of the sections debrief knows, by canonical name.
 const INCIDENT_SECTIONS: &[(&str, &[&str])] = &[
     ("Summary", &["Overview", "Executive summary", "TL;DR"]),
-    (
-        "Impact",
-        &["Customer impact", "User impact", "Business impact"],
-    ),
-    (
-        "Timeline",
-        &["Incident timeline", "Timeline of events", "Chronology"],
-    ),
-    (
-        "Root cause",
-        &["Root cause analysis", "Root causes", "RCA", "Cause"],
-    ),
+    ("Impact", &["Customer impact", "User impact", "Business impact"]),
+    ("Timeline", &["Incident timeline", "Timeline of events", "Chronology"]),
+    ("Root cause", &["Root cause analysis", "Root causes", "RCA", "Cause"]),
     ("What went well", &["Things that went well"]),
     (
         "What went poorly",
@@ -35,19 +26,10 @@ const INCIDENT_SECTIONS: &[(&str, &[&str])] = &[
     ),
     (
         "Action items",
-        &[
-            "Follow-ups",
-            "Action items / follow-ups",
-            "Follow-up actions",
-            "Corrective actions",
-            "Next steps",
-        ],
+        &["Follow-ups", "Action items / follow-ups", "Follow-up actions", "Corrective actions", "Next steps"],
     ),
     ("Contributing factors", &[]),
-    (
-        "What we got lucky on",
-        &["Where we got lucky", "Where we got lucky on"],
-    ),
+    ("What we got lucky on", &["Where we got lucky", "Where we got lucky on"]),
     ("Lessons learned", &["Lessons"]),
     ("Detection", &[]),
     ("Trigger", &[]),
@@ -103,10 +85,7 @@ impl SectionNames {
         };
         let mut names = BTreeMap::new();
         for (name, aliases) in builtin {
-            let keys = std::iter::once(*name)
-                .chain(aliases.iter().copied())
-                .map(heading_key)
-                .collect();
+            let keys = std::iter::once(*name).chain(aliases.iter().copied()).map(heading_key).collect();
             names.insert(heading_key(name), (name.to_string(), keys));
         }
         let mut out = SectionNames { names };
@@ -118,20 +97,13 @@ impl SectionNames {
     }
 
     fn entry(&mut self, name: &str) -> &mut (String, Vec<String>) {
-        let key = self
-            .canonical_key(name)
-            .unwrap_or_else(|| heading_key(name));
-        self.names
-            .entry(key.clone())
-            .or_insert_with(|| (name.to_string(), vec![key]))
+        let key = self.canonical_key(name).unwrap_or_else(|| heading_key(name));
+        self.names.entry(key.clone()).or_insert_with(|| (name.to_string(), vec![key]))
     }
 
     fn canonical_key(&self, name: &str) -> Option<String> {
         let k = heading_key(name);
-        self.names
-            .iter()
-            .find(|(_, (_, keys))| keys.contains(&k))
-            .map(|(c, _)| c.clone())
+        self.names.iter().find(|(_, (_, keys))| keys.contains(&k)).map(|(c, _)| c.clone())
     }
 
     /// Every folded form that counts as `name` (which may itself be an alias).
@@ -144,32 +116,25 @@ impl SectionNames {
 
     /// The display name for a section name or alias.
     pub fn display(&self, name: &str) -> String {
-        self.canonical_key(name)
-            .map_or_else(|| name.to_string(), |c| self.names[&c].0.clone())
+        self.canonical_key(name).map_or_else(|| name.to_string(), |c| self.names[&c].0.clone())
     }
 
     /// The first section at level 2 or 3 whose heading names `name`.
     pub fn find<'s>(&self, sections: &'s [Section], name: &str) -> Option<&'s Section> {
         let keys = self.keys_for(name);
-        sections
-            .iter()
-            .find(|s| (2..=3).contains(&s.level) && keys.contains(&heading_key(&s.title)))
+        sections.iter().find(|s| (2..=3).contains(&s.level) && keys.contains(&heading_key(&s.title)))
     }
 
     /// A heading that names `name` at another level, for a better hint.
     pub fn find_misplaced<'s>(&self, sections: &'s [Section], name: &str) -> Option<&'s Section> {
         let keys = self.keys_for(name);
-        sections
-            .iter()
-            .find(|s| keys.contains(&heading_key(&s.title)))
+        sections.iter().find(|s| keys.contains(&heading_key(&s.title)))
     }
 }
 
 /// True when a section holds nothing but template placeholders.
 pub fn is_empty(body: &Body, section: &Section) -> bool {
-    body.blocks[section.blocks.clone()]
-        .iter()
-        .all(block_is_empty)
+    body.blocks[section.blocks.clone()].iter().all(block_is_empty)
 }
 
 fn block_is_empty(block: &Block) -> bool {
@@ -177,12 +142,10 @@ fn block_is_empty(block: &Block) -> bool {
         // A sub-heading alone is not content; what sits under it is.
         BlockKind::Heading { .. } => true,
         BlockKind::Paragraph { lines } => lines.iter().all(|l| is_placeholder(&l.text)),
-        BlockKind::List { items } => items
-            .iter()
-            .all(|i| is_placeholder(&i.text) && i.children.iter().all(|c| is_placeholder(&c.text))),
-        BlockKind::Table { rows, .. } => rows
-            .iter()
-            .all(|r| r.cells.iter().all(|c| is_placeholder(&c.text))),
+        BlockKind::List { items } => {
+            items.iter().all(|i| is_placeholder(&i.text) && i.children.iter().all(|c| is_placeholder(&c.text)))
+        }
+        BlockKind::Table { rows, .. } => rows.iter().all(|r| r.cells.iter().all(|c| is_placeholder(&c.text))),
         BlockKind::Code { text } => text.trim().is_empty(),
         BlockKind::Html => true,
     }
@@ -201,10 +164,7 @@ mod tests {
         assert_eq!(heading_key("Timeline (UTC)"), "timeline");
         assert_eq!(heading_key("Timeline (times in BST)"), "timeline");
         assert_eq!(heading_key("3. Root Cause:"), "root cause");
-        assert_eq!(
-            heading_key("What didn't go (so) well"),
-            "what didnt go so well"
-        );
+        assert_eq!(heading_key("What didn't go (so) well"), "what didnt go so well");
         assert_eq!(heading_key("2025"), "2025");
     }
 
@@ -215,22 +175,10 @@ mod tests {
         let sections = body.sections();
         let n = names();
         assert_eq!(n.find(&sections, "Summary").unwrap().title, "Overview");
-        assert_eq!(
-            n.find(&sections, "What went poorly").unwrap().title,
-            "What Went Wrong"
-        );
-        assert_eq!(
-            n.find(&sections, "What we got lucky on").unwrap().title,
-            "Where we got lucky"
-        );
-        assert!(
-            n.find(&sections, "Action items").is_none(),
-            "level 4 does not count"
-        );
-        assert_eq!(
-            n.find_misplaced(&sections, "Action items").unwrap().level,
-            4
-        );
+        assert_eq!(n.find(&sections, "What went poorly").unwrap().title, "What Went Wrong");
+        assert_eq!(n.find(&sections, "What we got lucky on").unwrap().title, "Where we got lucky");
+        assert!(n.find(&sections, "Action items").is_none(), "level 4 does not count");
+        assert_eq!(n.find_misplaced(&sections, "Action items").unwrap().level, 4);
         assert_eq!(n.display("root causes"), "Root cause");
     }
 
@@ -238,10 +186,7 @@ mod tests {
     fn config_adds_aliases_and_sections() {
         let mut extra = BTreeMap::new();
         extra.insert("Summary".to_string(), vec!["Abstract".to_string()]);
-        extra.insert(
-            "Customer comms".to_string(),
-            vec!["Communications".to_string()],
-        );
+        extra.insert("Customer comms".to_string(), vec!["Communications".to_string()]);
         let n = SectionNames::new(Catalogue::Incident, &extra);
         let body = Body::parse("## Abstract\nx\n## Communications\ny\n", 0);
         let sections = body.sections();

@@ -26,20 +26,11 @@ impl Settings {
     pub fn new(config: Config, today: Today) -> Settings {
         Settings {
             scale: Scale::from_config(&config.severities),
-            incident_sections: SectionNames::new(
-                Catalogue::Incident,
-                &config.incidents.section_aliases,
-            ),
+            incident_sections: SectionNames::new(Catalogue::Incident, &config.incidents.section_aliases),
             runbook_sections: SectionNames::new(Catalogue::Runbook, &Default::default()),
             zone: Zone::parse(&config.timezone).unwrap_or(Zone::UTC),
-            review_every: parse_duration(&config.runbooks.review_every)
-                .unwrap_or(Duration::days(180)),
-            blame_phrases: config
-                .incidents
-                .blame_phrases
-                .iter()
-                .map(|p| p.to_lowercase())
-                .collect(),
+            review_every: parse_duration(&config.runbooks.review_every).unwrap_or(Duration::days(180)),
+            blame_phrases: config.incidents.blame_phrases.iter().map(|p| p.to_lowercase()).collect(),
             today,
             config,
         }

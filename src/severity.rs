@@ -13,6 +13,7 @@ pub struct Level {
     pub rank: usize,
     pub update_every: Option<Duration>,
     pub description: String,
+    pub aliases: Vec<String>,
     names: Vec<String>,
 }
 
@@ -25,10 +26,7 @@ pub struct Scale {
 /// The form names are compared in: lower-case, without `-`, `_`, spaces or dots,
 /// so `SEV-1`, `sev 1` and `Sev1` are one name.
 pub fn normalise(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '-' | '_' | ' ' | '.'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    s.chars().filter(|c| !matches!(c, '-' | '_' | ' ' | '.')).flat_map(char::to_lowercase).collect()
 }
 
 impl Scale {
@@ -42,10 +40,8 @@ impl Scale {
                     rank,
                     update_every: parse_duration(&l.update_every),
                     description: l.description.clone(),
-                    names: std::iter::once(&l.id)
-                        .chain(&l.aliases)
-                        .map(|n| normalise(n))
-                        .collect(),
+                    aliases: l.aliases.clone(),
+                    names: std::iter::once(&l.id).chain(&l.aliases).map(|n| normalise(n)).collect(),
                 })
                 .collect(),
         }
@@ -60,13 +56,20 @@ impl Scale {
         self.levels.iter().find(|l| l.names.contains(&n))
     }
 
+    /// What to write instead of an unknown severity, for messages.
+    pub fn hint(&self) -> String {
+        let aliases: Vec<String> =
+            self.levels.iter().filter_map(|l| l.aliases.first().map(|a| format!("{a} for {}", l.id))).take(2).collect();
+        if aliases.is_empty() {
+            format!("use one of {}", self.ids())
+        } else {
+            format!("use one of {}, or an alias such as {}", self.ids(), aliases.join(" or "))
+        }
+    }
+
     /// "SEV-1, SEV-2, SEV-3, SEV-4", for messages.
     pub fn ids(&self) -> String {
-        self.levels
-            .iter()
-            .map(|l| l.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -88,35 +91,21 @@ mod tests {
             ("p3", "SEV-4"),
             ("SEV_4", "SEV-4"),
         ] {
-            assert_eq!(
-                scale.parse(input).map(|l| l.id.as_str()),
-                Some(id),
-                "{input}"
-            );
+            assert_eq!(scale.parse(input).map(|l| l.id.as_str()), Some(id), "{input}");
         }
         for bad in ["SEV-5", "P4", "critical", "", "0"] {
             assert!(scale.parse(bad).is_none(), "{bad}");
         }
         assert_eq!(scale.parse("P1").unwrap().rank, 1);
-        assert_eq!(
-            scale.parse("SEV-1").unwrap().update_every,
-            Some(Duration::minutes(15))
-        );
+        assert_eq!(scale.parse("SEV-1").unwrap().update_every, Some(Duration::minutes(15)));
         assert_eq!(scale.parse("SEV-4").unwrap().update_every, None);
     }
 
     #[test]
     fn custom_scale() {
         let levels = vec![
-            SeverityConfig {
-                id: "critical".into(),
-                aliases: vec!["crit".into()],
-                ..Default::default()
-            },
-            SeverityConfig {
-                id: "minor".into(),
-                ..Default::default()
-            },
+            SeverityConfig { id: "critical".into(), aliases: vec!["crit".into()], ..Default::default() },
+            SeverityConfig { id: "minor".into(), ..Default::default() },
         ];
         let scale = Scale::from_config(&levels);
         assert_eq!(scale.parse("CRIT").unwrap().id, "critical");

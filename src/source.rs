@@ -90,8 +90,7 @@ pub fn load(site: &Path) -> anyhow::Result<Loaded> {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry =
-            entry.map_err(|e| anyhow::anyhow!("cannot read {}: {e}", display_path(&content)))?;
+        let entry = entry.map_err(|e| anyhow::anyhow!("cannot read {}: {e}", display_path(&content)))?;
         let name = entry.file_name().to_string_lossy();
         if !name.ends_with(".md") || name == "_index.md" {
             continue;
@@ -112,10 +111,8 @@ pub fn load(site: &Path) -> anyhow::Result<Loaded> {
         paths.push((rel, entry.into_path()));
     }
     use rayon::prelude::*;
-    let results: Vec<Result<SourceFile, Box<Diagnostic>>> = paths
-        .par_iter()
-        .map(|(rel, path)| read_one(rel, path))
-        .collect();
+    let results: Vec<Result<SourceFile, Box<Diagnostic>>> =
+        paths.par_iter().map(|(rel, path)| read_one(rel, path)).collect();
     for r in results {
         match r {
             Ok(f) => loaded.files.push(f),
@@ -126,9 +123,7 @@ pub fn load(site: &Path) -> anyhow::Result<Loaded> {
 }
 
 fn symlink_stays_inside(path: &Path, site_root: &Path) -> bool {
-    fs::canonicalize(path)
-        .map(|p| p.starts_with(site_root))
-        .unwrap_or(false)
+    fs::canonicalize(path).map(|p| p.starts_with(site_root)).unwrap_or(false)
 }
 
 fn read_one(rel: &str, path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
@@ -162,12 +157,7 @@ fn read_one(rel: &str, path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
             "add front matter and content, or delete the file",
         )));
     }
-    Ok(SourceFile {
-        rel_path: rel.to_string(),
-        kind,
-        path_id: rest.trim_end_matches(".md").to_string(),
-        text,
-    })
+    Ok(SourceFile { rel_path: rel.to_string(), kind, path_id: rest.trim_end_matches(".md").to_string(), text })
 }
 
 fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
@@ -194,9 +184,7 @@ fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
             let prefix = String::from_utf8_lossy(&bytes[..valid]);
             let index = LineIndex::new(&prefix);
             let (line, column) = index.line_col(&prefix, prefix.len());
-            let snippet = String::from_utf8_lossy(line_bytes(&bytes, valid))
-                .trim_end()
-                .to_string();
+            let snippet = String::from_utf8_lossy(line_bytes(&bytes, valid)).trim_end().to_string();
             Err(Box::new(Diagnostic {
                 file: rel.to_string(),
                 line,
@@ -204,10 +192,7 @@ fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
                 width: 1,
                 code: Code::FileNotUtf8,
                 level: Level::Error,
-                message: format!(
-                    "this file is not valid UTF-8 (byte 0x{:02X} at offset {valid})",
-                    bytes[valid]
-                ),
+                message: format!("this file is not valid UTF-8 (byte 0x{:02X} at offset {valid})", bytes[valid]),
                 help: "re-save the file as UTF-8".into(),
                 snippet,
             }))
@@ -216,14 +201,8 @@ fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
 }
 
 fn line_bytes(bytes: &[u8], at: usize) -> &[u8] {
-    let start = bytes[..at]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let end = bytes[at..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |i| at + i);
+    let start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let end = bytes[at..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| at + i);
     &bytes[start..end]
 }
 
@@ -244,10 +223,7 @@ pub fn file_level(rel: &str, code: Code, message: &str, help: &str) -> Diagnosti
 
 fn rel_path(site: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(site).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// A path as the user would type it: `.` prefix removed.
@@ -269,12 +245,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
         LineIndex { starts }
     }
 
@@ -282,10 +253,7 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
+        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
         (line + 1, column)
     }
 
@@ -300,10 +268,7 @@ impl LineIndex {
 
     /// The byte offset where a 1-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(0)
+        self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0)
     }
 
     pub fn line_count(&self) -> usize {
@@ -321,22 +286,11 @@ pub struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     pub fn new(rel_path: &'a str, text: &'a str) -> Locator<'a> {
-        Locator {
-            rel_path,
-            text,
-            index: LineIndex::new(text),
-        }
+        Locator { rel_path, text, index: LineIndex::new(text) }
     }
 
     /// A diagnostic at a byte offset, underlining `width` characters.
-    pub fn at(
-        &self,
-        offset: usize,
-        width: usize,
-        code: Code,
-        message: String,
-        help: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn at(&self, offset: usize, width: usize, code: Code, message: String, help: impl Into<String>) -> Diagnostic {
         let (line, column) = self.index.line_col(self.text, offset);
         self.at_line_col(line, column, width, code, message, help)
     }

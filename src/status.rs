@@ -7,9 +7,7 @@ use crate::source::SourceFile;
 use crate::text::{fold, quote};
 use crate::yaml::Value;
 
-pub const KNOWN_KEYS: &[&str] = &[
-    "title", "id", "phase", "audience", "channel", "severity", "tags",
-];
+pub const KNOWN_KEYS: &[&str] = &["title", "id", "phase", "audience", "channel", "severity", "tags"];
 /// Statuspage's incident states, in the order an incident moves through them.
 pub const PHASES: &[&str] = &["investigating", "identified", "monitoring", "resolved"];
 pub const AUDIENCES: &[&str] = &["external", "internal"];
@@ -29,21 +27,19 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile) -> StatusTemplate {
     let body_offset = ctx.body_start;
     let body_text = &file.text[body_offset..];
     let meta = ctx.meta(file);
-    let phase = ctx
-        .required("phase", "status template", "phase: investigating")
-        .and_then(|p| {
-            let f = fold(&p.value);
-            let found = PHASES.iter().find(|ph| **ph == f).map(|s| s.to_string());
-            if found.is_none() {
-                ctx.report(
-                    p.span,
-                    Code::PhaseUnknown,
-                    format!("`{}` is not a status phase", quote(&p.value, 30)),
-                    format!("use one of: {}", PHASES.join(", ")),
-                );
-            }
-            found
-        });
+    let phase = ctx.required("phase", "status template", "phase: investigating").and_then(|p| {
+        let f = fold(&p.value);
+        let found = PHASES.iter().find(|ph| **ph == f).map(|s| s.to_string());
+        if found.is_none() {
+            ctx.report(
+                p.span,
+                Code::PhaseUnknown,
+                format!("`{}` is not a status phase", quote(&p.value, 30)),
+                format!("use one of: {}", PHASES.join(", ")),
+            );
+        }
+        found
+    });
     let audience = match ctx.spanned_text("audience") {
         None => "external".to_string(),
         Some(a) => match AUDIENCES.iter().find(|x| **x == fold(&a.value)) {
@@ -80,14 +76,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile) -> StatusTemplate {
             "write placeholders as {{ name }}, with a name of letters, digits and _",
         );
     }
-    StatusTemplate {
-        meta,
-        phase,
-        audience,
-        channel,
-        placeholders,
-        extra,
-    }
+    StatusTemplate { meta, phase, audience, channel, placeholders, extra }
 }
 
 /// The `{{ name }}` placeholders of a template, in order of first use, and
@@ -105,10 +94,7 @@ pub fn placeholders(text: &str) -> (Vec<String>, Vec<(usize, String)>) {
         let inner = &text[start + 2..start + 2 + len];
         let name = inner.trim();
         if inner.contains('\n') || name.contains("{{") {
-            problems.push((
-                start,
-                "this `{{` has no closing `}}` on its line".to_string(),
-            ));
+            problems.push((start, "this `{{` has no closing `}}` on its line".to_string()));
             from = start + 2;
             continue;
         }
@@ -117,10 +103,7 @@ pub fn placeholders(text: &str) -> (Vec<String>, Vec<(usize, String)>) {
                 names.push(name.to_string());
             }
         } else {
-            problems.push((
-                start,
-                format!("`{{{{ {} }}}}` is not a placeholder name", quote(name, 30)),
-            ));
+            problems.push((start, format!("`{{{{ {} }}}}` is not a placeholder name", quote(name, 30))));
         }
         from = start + 2 + len + 2;
     }
@@ -140,8 +123,7 @@ mod tests {
 
     #[test]
     fn finds_placeholders_in_order() {
-        let (names, problems) =
-            placeholders("[Investigating] {{ feature }} since {{start_time}}; {{ feature }} again");
+        let (names, problems) = placeholders("[Investigating] {{ feature }} since {{start_time}}; {{ feature }} again");
         assert_eq!(names, ["feature", "start_time"]);
         assert!(problems.is_empty());
     }

@@ -18,11 +18,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidate closest to `word` within `max` edits (ties: the first).
-pub fn nearest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-    max: usize,
-) -> Option<&'a str> {
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
@@ -36,22 +32,15 @@ pub fn nearest<'a>(
 pub fn is_placeholder(s: &str) -> bool {
     let t = s.trim().trim_start_matches(['-', '*', '+', ' ']).trim();
     let t = t.trim_end_matches(['.', ':']).trim();
-    if t.is_empty()
-        || t.chars()
-            .all(|c| c == '.' || c == '…' || c == '-' || c == '_' || c == '?')
-    {
+    if t.is_empty() || t.chars().all(|c| c == '.' || c == '…' || c == '-' || c == '_' || c == '?') {
         return true;
     }
     let upper = t.to_ascii_uppercase();
-    if matches!(
-        upper.as_str(),
-        "TBD" | "TODO" | "TBC" | "FIXME" | "XXX" | "N/A" | "TK"
-    ) {
+    if matches!(upper.as_str(), "TBD" | "TODO" | "TBC" | "FIXME" | "XXX" | "N/A" | "TK") {
         return true;
     }
-    let enclosed = |open: &str, close: &str| {
-        t.starts_with(open) && t.ends_with(close) && !t[open.len()..].contains(open)
-    };
+    let enclosed =
+        |open: &str, close: &str| t.starts_with(open) && t.ends_with(close) && !t[open.len()..].contains(open);
     enclosed("<", ">") || enclosed("[", "]") || enclosed("{{", "}}")
 }
 
@@ -120,40 +109,21 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        for p in [
-            "TBD",
-            "todo",
-            "…",
-            "...",
-            "<concrete action>",
-            "[1-2 sentence description]",
-            "- …",
-            "{{ x }}",
-            "",
-            "?",
-        ] {
+        for p in
+            ["TBD", "todo", "…", "...", "<concrete action>", "[1-2 sentence description]", "- …", "{{ x }}", "", "?"]
+        {
             assert!(is_placeholder(p), "{p:?}");
         }
-        for p in [
-            "Deploy 287 broke checkout",
-            "<b>real</b> text <i>x</i>",
-            "TBD: ask payments team about retries",
-        ] {
+        for p in ["Deploy 287 broke checkout", "<b>real</b> text <i>x</i>", "TBD: ask payments team about retries"] {
             assert!(!is_placeholder(p), "{p:?}");
         }
     }
 
     #[test]
     fn phrases_match_whole_words_only() {
-        assert_eq!(
-            find_phrase("It was Human Error, again", "human error"),
-            vec![7]
-        );
+        assert_eq!(find_phrase("It was Human Error, again", "human error"), vec![7]);
         assert_eq!(find_phrase("carelessness", "careless"), Vec::<usize>::new());
-        assert_eq!(
-            find_phrase("a careless b careless", "careless"),
-            vec![2, 13]
-        );
+        assert_eq!(find_phrase("a careless b careless", "careless"), vec![2, 13]);
     }
 
     #[test]

@@ -3,9 +3,7 @@
 
 use std::str::FromStr;
 
-use chrono::{
-    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
-};
+use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 
 /// A time zone as authors write it: an IANA name, an offset, or a common abbreviation.
@@ -34,10 +32,7 @@ impl Zone {
         if let Some(offset) = parse_offset(s) {
             return Some(Zone::Fixed(offset));
         }
-        Tz::from_str(s)
-            .ok()
-            .or_else(|| Tz::from_str_insensitive(s).ok())
-            .map(Zone::Named)
+        Tz::from_str(s).ok().or_else(|| Tz::from_str_insensitive(s).ok()).map(Zone::Named)
     }
 
     /// The instant a wall-clock time names in this zone. In a DST gap there is
@@ -88,9 +83,7 @@ fn abbreviation(lower: &str) -> Option<f64> {
 }
 
 fn regional_name(lower: &str) -> Option<&'static str> {
-    let lower = lower
-        .trim_end_matches(" time")
-        .trim_end_matches(" standard");
+    let lower = lower.trim_end_matches(" time").trim_end_matches(" standard");
     Some(match lower {
         "pacific" | "pt" => "America/Los_Angeles",
         "mountain" | "mt" => "America/Denver",
@@ -102,10 +95,7 @@ fn regional_name(lower: &str) -> Option<&'static str> {
 }
 
 fn parse_offset(s: &str) -> Option<FixedOffset> {
-    let s = s
-        .strip_prefix("UTC")
-        .or_else(|| s.strip_prefix("GMT"))
-        .unwrap_or(s);
+    let s = s.strip_prefix("UTC").or_else(|| s.strip_prefix("GMT")).unwrap_or(s);
     let sign = match s.chars().next()? {
         '+' => 1,
         '-' | '−' => -1,
@@ -114,10 +104,7 @@ fn parse_offset(s: &str) -> Option<FixedOffset> {
     let digits: String = s.chars().skip(1).filter(|c| c.is_ascii_digit()).collect();
     let (h, m) = match digits.len() {
         1 | 2 => (digits.parse::<i32>().ok()?, 0),
-        4 => (
-            digits[..2].parse::<i32>().ok()?,
-            digits[2..].parse::<i32>().ok()?,
-        ),
+        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
         _ => return None,
     };
     if h > 14 || m > 59 {
@@ -182,9 +169,7 @@ pub fn looks_like_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// Reads a clock time at the start of `s`: `14:15`, `14:15:30`, `5:00 PM`,
@@ -233,9 +218,7 @@ fn meridiem(s: &str) -> (Option<bool>, usize) {
     let lead = s.len() - trimmed.len();
     let lower = trimmed.to_ascii_lowercase();
     for (text, pm) in [("a.m.", false), ("p.m.", true), ("am", false), ("pm", true)] {
-        if lower.starts_with(text)
-            && !lower[text.len()..].starts_with(|c: char| c.is_alphanumeric())
-        {
+        if lower.starts_with(text) && !lower[text.len()..].starts_with(|c: char| c.is_alphanumeric()) {
             return (Some(pm), lead + text.len());
         }
     }
@@ -287,39 +270,22 @@ pub struct Today {
 impl Today {
     /// `--today` wins, then SOURCE_DATE_EPOCH, then the system clock (which
     /// callers report, so the choice is never silent).
-    pub fn resolve(
-        flag: Option<NaiveDate>,
-        source_date_epoch: Option<&str>,
-    ) -> Result<Today, String> {
+    pub fn resolve(flag: Option<NaiveDate>, source_date_epoch: Option<&str>) -> Result<Today, String> {
         if let Some(date) = flag {
-            return Ok(Today {
-                date,
-                source: TodaySource::Flag,
-            });
+            return Ok(Today { date, source: TodaySource::Flag });
         }
         if let Some(epoch) = source_date_epoch.filter(|s| !s.is_empty()) {
-            let secs: i64 = epoch
-                .trim()
-                .parse()
-                .map_err(|_| format!("SOURCE_DATE_EPOCH={epoch} is not a number of seconds"))?;
+            let secs: i64 =
+                epoch.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH={epoch} is not a number of seconds"))?;
             let t = DateTime::from_timestamp(secs, 0)
                 .ok_or_else(|| format!("SOURCE_DATE_EPOCH={epoch} is out of range"))?;
-            return Ok(Today {
-                date: t.date_naive(),
-                source: TodaySource::SourceDateEpoch,
-            });
+            return Ok(Today { date: t.date_naive(), source: TodaySource::SourceDateEpoch });
         }
-        Ok(Today {
-            date: chrono::Utc::now().date_naive(),
-            source: TodaySource::Clock,
-        })
+        Ok(Today { date: chrono::Utc::now().date_naive(), source: TodaySource::Clock })
     }
 
     pub fn fixed(date: NaiveDate) -> Today {
-        Today {
-            date,
-            source: TodaySource::Flag,
-        }
+        Today { date, source: TodaySource::Flag }
     }
 }
 
@@ -339,55 +305,29 @@ mod tests {
     #[test]
     fn timestamps_in_every_accepted_form() {
         assert_eq!(utc("2025-03-25T14:15:00Z"), "2025-03-25T14:15:00+00:00");
-        assert_eq!(
-            utc("2025-03-25T14:15:00.5+01:00"),
-            "2025-03-25T14:15:00.500+01:00"
-        );
+        assert_eq!(utc("2025-03-25T14:15:00.5+01:00"), "2025-03-25T14:15:00.500+01:00");
         assert_eq!(utc("2025-03-25 14:15"), "2025-03-25T14:15:00+00:00");
         assert_eq!(utc("2025-03-25 14:15:09"), "2025-03-25T14:15:09+00:00");
         assert_eq!(utc("2025-03-25 14:15 UTC"), "2025-03-25T14:15:00+00:00");
         assert_eq!(utc("2025-03-25 14:15 BST"), "2025-03-25T14:15:00+01:00");
         assert_eq!(utc("2025-03-25 2:15 PM"), "2025-03-25T14:15:00+00:00");
-        assert_eq!(
-            utc("2025-07-01 09:00 Europe/London"),
-            "2025-07-01T09:00:00+01:00"
-        );
+        assert_eq!(utc("2025-07-01 09:00 Europe/London"), "2025-07-01T09:00:00+01:00");
         assert_eq!(utc("2025-01-01 09:00 +05:30"), "2025-01-01T09:00:00+05:30");
     }
 
     #[test]
     fn timestamps_use_the_given_zone() {
         let berlin = Zone::parse("Europe/Berlin").unwrap();
-        assert_eq!(
-            parse_timestamp("2025-07-01 12:00", berlin)
-                .unwrap()
-                .to_rfc3339(),
-            "2025-07-01T12:00:00+02:00"
-        );
-        assert_eq!(
-            parse_timestamp("2025-03-30 02:30", berlin),
-            Err(TimestampError::Gap)
-        );
+        assert_eq!(parse_timestamp("2025-07-01 12:00", berlin).unwrap().to_rfc3339(), "2025-07-01T12:00:00+02:00");
+        assert_eq!(parse_timestamp("2025-03-30 02:30", berlin), Err(TimestampError::Gap));
     }
 
     #[test]
     fn bad_timestamps() {
-        assert_eq!(
-            parse_timestamp("yesterday", Zone::UTC),
-            Err(TimestampError::Format)
-        );
-        assert_eq!(
-            parse_timestamp("2025-03-25", Zone::UTC),
-            Err(TimestampError::DateOnly)
-        );
-        assert_eq!(
-            parse_timestamp("2025-02-30 10:00", Zone::UTC),
-            Err(TimestampError::Format)
-        );
-        assert_eq!(
-            parse_timestamp("2025-03-25 25:00", Zone::UTC),
-            Err(TimestampError::Format)
-        );
+        assert_eq!(parse_timestamp("yesterday", Zone::UTC), Err(TimestampError::Format));
+        assert_eq!(parse_timestamp("2025-03-25", Zone::UTC), Err(TimestampError::DateOnly));
+        assert_eq!(parse_timestamp("2025-02-30 10:00", Zone::UTC), Err(TimestampError::Format));
+        assert_eq!(parse_timestamp("2025-03-25 25:00", Zone::UTC), Err(TimestampError::Format));
         assert_eq!(
             parse_timestamp("2025-03-25 10:00 Mars/Olympus", Zone::UTC),
             Err(TimestampError::Zone("Mars/Olympus".into()))
@@ -397,19 +337,10 @@ mod tests {
     #[test]
     fn zones() {
         assert_eq!(Zone::parse("utc"), Some(Zone::UTC));
-        assert!(matches!(
-            Zone::parse("Pacific Time"),
-            Some(Zone::Named(chrono_tz::America::Los_Angeles))
-        ));
+        assert!(matches!(Zone::parse("Pacific Time"), Some(Zone::Named(chrono_tz::America::Los_Angeles))));
         assert!(matches!(Zone::parse("europe/london"), Some(Zone::Named(_))));
-        assert_eq!(
-            Zone::parse("+0530"),
-            FixedOffset::east_opt(19800).map(Zone::Fixed)
-        );
-        assert_eq!(
-            Zone::parse("UTC-5"),
-            FixedOffset::east_opt(-18000).map(Zone::Fixed)
-        );
+        assert_eq!(Zone::parse("+0530"), FixedOffset::east_opt(19800).map(Zone::Fixed));
+        assert_eq!(Zone::parse("UTC-5"), FixedOffset::east_opt(-18000).map(Zone::Fixed));
         assert_eq!(Zone::parse("Nowhere"), None);
     }
 
@@ -420,10 +351,7 @@ mod tests {
         assert_eq!(parse_clock("5:00 PM"), Some((t(17, 0), 7)));
         assert_eq!(parse_clock("12:30am x"), Some((t(0, 30), 7)));
         assert_eq!(parse_clock("5 p.m."), Some((t(17, 0), 6)));
-        assert_eq!(
-            parse_clock("9:05:30"),
-            Some((NaiveTime::from_hms_opt(9, 5, 30).unwrap(), 7))
-        );
+        assert_eq!(parse_clock("9:05:30"), Some((NaiveTime::from_hms_opt(9, 5, 30).unwrap(), 7)));
         assert_eq!(parse_clock("13:00 PM"), None);
         assert_eq!(parse_clock("24:00"), None);
         assert_eq!(parse_clock("HH:MM"), None);
@@ -451,14 +379,8 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2025, 1, 2).unwrap();
         assert_eq!(Today::resolve(Some(d), Some("0")).unwrap().date, d);
         let t = Today::resolve(None, Some("1700000000")).unwrap();
-        assert_eq!(
-            (t.date.to_string().as_str(), t.source),
-            ("2023-11-14", TodaySource::SourceDateEpoch)
-        );
+        assert_eq!((t.date.to_string().as_str(), t.source), ("2023-11-14", TodaySource::SourceDateEpoch));
         assert!(Today::resolve(None, Some("soon")).is_err());
-        assert_eq!(
-            Today::resolve(None, None).unwrap().source,
-            TodaySource::Clock
-        );
+        assert_eq!(Today::resolve(None, None).unwrap().source, TodaySource::Clock);
     }
 }

@@ -33,15 +33,7 @@ pub fn heading_zone(title: &str) -> Option<Zone> {
 
 fn zone_phrase(s: &str) -> Option<Zone> {
     let mut t = s.trim().to_string();
-    for prefix in [
-        "all times are in ",
-        "all times in ",
-        "all times ",
-        "times are in ",
-        "times in ",
-        "times ",
-        "in ",
-    ] {
+    for prefix in ["all times are in ", "all times in ", "all times ", "times are in ", "times in ", "times ", "in "] {
         if t.to_ascii_lowercase().starts_with(prefix) {
             t = t[prefix.len()..].to_string();
         }
@@ -57,28 +49,16 @@ struct Cursor {
 }
 
 /// Reads the entries of a timeline section's blocks.
-pub fn parse(
-    title: &str,
-    blocks: &[Block],
-    started_at: Option<DateTime<FixedOffset>>,
-    zone: Zone,
-) -> Timeline {
+pub fn parse(title: &str, blocks: &[Block], started_at: Option<DateTime<FixedOffset>>, zone: Zone) -> Timeline {
     let zone = heading_zone(title).unwrap_or(zone);
     let date = started_at.map_or(NaiveDate::default(), |t| zone.local_date(t));
-    let mut c = Cursor {
-        zone,
-        date,
-        prev: None,
-        out: Timeline::default(),
-    };
+    let mut c = Cursor { zone, date, prev: None, out: Timeline::default() };
     let mut i = 0;
     while i < blocks.len() {
         match &blocks[i].kind {
             BlockKind::Heading { text, .. } => {
                 let event = match blocks.get(i + 1).map(|b| &b.kind) {
-                    Some(BlockKind::Paragraph { lines }) => {
-                        lines.first().map(|l| l.text.clone()).unwrap_or_default()
-                    }
+                    Some(BlockKind::Paragraph { lines }) => lines.first().map(|l| l.text.clone()).unwrap_or_default(),
                     _ => String::new(),
                 };
                 c.line(&format!("{text} {event}"), blocks[i].offset);
@@ -88,10 +68,7 @@ pub fn parse(
             BlockKind::Table { header, rows } => {
                 let cols = table_columns(header);
                 for row in rows {
-                    let cell = |i: Option<usize>| {
-                        i.and_then(|i| row.cells.get(i))
-                            .map_or("", |c| c.text.as_str())
-                    };
+                    let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i)).map_or("", |c| c.text.as_str());
                     let Some(time_cell) = cols.time.and_then(|t| row.cells.get(t)) else {
                         continue;
                     };
@@ -116,37 +93,18 @@ struct Columns {
 }
 
 fn table_columns(header: &[crate::markdown::Line]) -> Columns {
-    let keys: Vec<String> = header
-        .iter()
-        .map(|h| crate::section::heading_key(&h.text))
-        .collect();
+    let keys: Vec<String> = header.iter().map(|h| crate::section::heading_key(&h.text)).collect();
     let find = |names: &[&str]| keys.iter().position(|k| names.iter().any(|n| k == n));
     let date = find(&["date", "day"]);
-    let time = find(&[
-        "time",
-        "when",
-        "timestamp",
-        "date time",
-        "datetime",
-        "time utc",
-    ])
-    .or(if date.is_some() { None } else { Some(0) });
-    let event = find(&[
-        "event",
-        "events",
-        "what happened",
-        "description",
-        "action",
-        "details",
-        "what",
-    ])
-    .or_else(|| (0..keys.len()).find(|&i| Some(i) != time && Some(i) != date));
+    let time = find(&["time", "when", "timestamp", "date time", "datetime", "time utc"]).or(if date.is_some() {
+        None
+    } else {
+        Some(0)
+    });
+    let event = find(&["event", "events", "what happened", "description", "action", "details", "what"])
+        .or_else(|| (0..keys.len()).find(|&i| Some(i) != time && Some(i) != date));
     match (date, time) {
-        (Some(d), None) => Columns {
-            date: None,
-            time: Some(d),
-            event,
-        },
+        (Some(d), None) => Columns { date: None, time: Some(d), event },
         _ => Columns { date, time, event },
     }
 }
@@ -156,10 +114,7 @@ impl Cursor {
         let text = raw.trim().trim_start_matches(['*', '_']).trim_start();
         let lead = raw.len() - raw.trim_start().len();
         let (date, rest) = match text.get(..10).filter(|d| looks_like_date(d)) {
-            Some(d) => (
-                parse_date(d),
-                text[10..].trim_start_matches([' ', 'T', ',']),
-            ),
+            Some(d) => (parse_date(d), text[10..].trim_start_matches([' ', 'T', ','])),
             None => (None, text),
         };
         if let Some(d) = date {
@@ -174,12 +129,8 @@ impl Cursor {
             }
             return;
         };
-        let (zone, rest) =
-            entry_zone(&rest[used..]).map_or((self.zone, &rest[used..]), |(z, r)| (z, r));
-        let event = rest
-            .trim_start()
-            .trim_start_matches(['—', '–', '-', ':', '|', '→', '>', '*', '_'])
-            .trim();
+        let (zone, rest) = entry_zone(&rest[used..]).map_or((self.zone, &rest[used..]), |(z, r)| (z, r));
+        let event = rest.trim_start().trim_start_matches(['—', '–', '-', ':', '|', '→', '>', '*', '_']).trim();
         let mut local = self.date.and_time(time);
         let Some(mut at) = zone.resolve(local) else {
             return;
@@ -197,11 +148,7 @@ impl Cursor {
             self.out.backwards.push(self.out.entries.len());
         }
         self.prev = Some(at);
-        self.out.entries.push(Entry {
-            at,
-            text: event.to_string(),
-            offset: offset + lead,
-        });
+        self.out.entries.push(Entry { at, text: event.to_string(), offset: offset + lead });
     }
 }
 
@@ -209,12 +156,10 @@ impl Cursor {
 fn entry_zone(s: &str) -> Option<(Zone, &str)> {
     let t = s.trim_start();
     let inner = t.strip_prefix('(').map_or(t, |x| x);
-    let end = inner
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == ':' || c == '-'))
-        .unwrap_or(inner.len());
+    let end =
+        inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == ':' || c == '-')).unwrap_or(inner.len());
     let word = inner[..end].trim_end_matches(':');
-    let plausible = !word.is_empty()
-        && (word.chars().all(|c| c.is_ascii_uppercase()) || word.starts_with(['+', '-']));
+    let plausible = !word.is_empty() && (word.chars().all(|c| c.is_ascii_uppercase()) || word.starts_with(['+', '-']));
     if !plausible {
         return None;
     }
@@ -233,33 +178,17 @@ mod tests {
         let body = Body::parse(md, 0);
         let sections = body.sections();
         let s = &sections[0];
-        parse(
-            &s.title,
-            &body.blocks[s.blocks.clone()],
-            parse_timestamp(start, Zone::UTC).ok(),
-            Zone::UTC,
-        )
+        parse(&s.title, &body.blocks[s.blocks.clone()], parse_timestamp(start, Zone::UTC).ok(), Zone::UTC)
     }
 
     fn times(t: &Timeline) -> Vec<String> {
-        t.entries
-            .iter()
-            .map(|e| e.at.format("%m-%d %H:%M%:z").to_string())
-            .collect()
+        t.entries.iter().map(|e| e.at.format("%m-%d %H:%M%:z").to_string()).collect()
     }
 
     #[test]
     fn list_with_every_separator() {
         let t = timeline("## Timeline\n- 14:15 — deploy\n- 14:20 -- alert\n- 2025-03-25 14:30 UTC: declared\n- 2:45 PM – mitigated\n- no time here\n", "2025-03-25 14:00");
-        assert_eq!(
-            times(&t),
-            [
-                "03-25 14:15+00:00",
-                "03-25 14:20+00:00",
-                "03-25 14:30+00:00",
-                "03-25 14:45+00:00"
-            ]
-        );
+        assert_eq!(times(&t), ["03-25 14:15+00:00", "03-25 14:20+00:00", "03-25 14:30+00:00", "03-25 14:45+00:00"]);
         assert_eq!(t.entries[0].text, "deploy");
         assert_eq!(t.entries[2].text, "declared");
         assert_eq!(t.entries[3].text, "mitigated");
@@ -268,27 +197,14 @@ mod tests {
 
     #[test]
     fn rolls_over_midnight_but_flags_real_backwards_steps() {
-        let t = timeline(
-            "## Timeline\n- 23:50 — a\n- 00:10 — b\n- 00:05 — c\n",
-            "2025-03-25 23:40",
-        );
-        assert_eq!(
-            times(&t),
-            [
-                "03-25 23:50+00:00",
-                "03-26 00:10+00:00",
-                "03-26 00:05+00:00"
-            ]
-        );
+        let t = timeline("## Timeline\n- 23:50 — a\n- 00:10 — b\n- 00:05 — c\n", "2025-03-25 23:40");
+        assert_eq!(times(&t), ["03-25 23:50+00:00", "03-26 00:10+00:00", "03-26 00:05+00:00"]);
         assert_eq!(t.backwards, vec![2]);
     }
 
     #[test]
     fn heading_zone_applies() {
-        let t = timeline(
-            "## Timeline (times in BST)\n- 14:15 — a\n",
-            "2025-06-01T13:00:00Z",
-        );
+        let t = timeline("## Timeline (times in BST)\n- 14:15 — a\n", "2025-06-01T13:00:00Z");
         assert_eq!(times(&t), ["06-01 14:15+01:00"]);
         assert!(heading_zone("Timeline (all times in Pacific Time)").is_some());
         assert!(heading_zone("Timeline (UTC)").is_some());
@@ -297,13 +213,13 @@ mod tests {
 
     #[test]
     fn tables_and_time_headings() {
-        let t = timeline("## Timeline (UTC)\n| Time | Event |\n|---|---|\n| 14:15 | First error |\n| 14:20 | Alert |\n", "2025-03-25 14:00");
+        let t = timeline(
+            "## Timeline (UTC)\n| Time | Event |\n|---|---|\n| 14:15 | First error |\n| 14:20 | Alert |\n",
+            "2025-03-25 14:00",
+        );
         assert_eq!(times(&t), ["03-25 14:15+00:00", "03-25 14:20+00:00"]);
         assert_eq!(t.entries[1].text, "Alert");
-        let t = timeline(
-            "## Timeline\n### 5:00 PM\nPager goes off\n### 5:10 PM\nIC declared\n",
-            "2025-03-25 16:50",
-        );
+        let t = timeline("## Timeline\n### 5:00 PM\nPager goes off\n### 5:10 PM\nIC declared\n", "2025-03-25 16:50");
         assert_eq!(times(&t), ["03-25 17:00+00:00", "03-25 17:10+00:00"]);
         assert_eq!(t.entries[0].text, "Pager goes off");
     }

@@ -10,11 +10,7 @@ pub fn incident_slug(id: &str) -> String {
 /// A path slug (runbooks, status templates, pages): each `/`-separated
 /// segment slugged, empty segments dropped, so `..` cannot survive.
 pub fn path_slug(id: &str) -> String {
-    id.split(['/', '\\'])
-        .map(segment)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("/")
+    id.split(['/', '\\']).map(segment).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/")
 }
 
 fn segment(s: &str) -> String {
@@ -41,9 +37,7 @@ pub fn is_safe_alert_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 200
         && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
         && name != "index"
 }
 
@@ -54,25 +48,16 @@ mod tests {
     #[test]
     fn incident_slugs() {
         assert_eq!(incident_slug("INC-2025-042"), "inc-2025-042");
-        assert_eq!(
-            incident_slug("2025/2025-03-25 checkout  down!"),
-            "2025-2025-03-25-checkout-down"
-        );
+        assert_eq!(incident_slug("2025/2025-03-25 checkout  down!"), "2025-2025-03-25-checkout-down");
         assert_eq!(incident_slug("../../etc/passwd"), "etc-passwd");
         assert_eq!(incident_slug("…"), "");
     }
 
     #[test]
     fn path_slugs_keep_folders_but_not_traversal() {
-        assert_eq!(
-            path_slug("payments/high-error-rate"),
-            "payments/high-error-rate"
-        );
+        assert_eq!(path_slug("payments/high-error-rate"), "payments/high-error-rate");
         assert_eq!(path_slug("../../x/./y"), "x/y");
-        assert_eq!(
-            path_slug("Payments/High Error Rate"),
-            "payments/high-error-rate"
-        );
+        assert_eq!(path_slug("Payments/High Error Rate"), "payments/high-error-rate");
         assert_eq!(path_slug("a\\..\\b"), "a/b");
     }
 

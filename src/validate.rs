@@ -11,34 +11,31 @@ use crate::url;
 
 pub fn cross_document(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    duplicate_ids(
-        site.incidents.iter().map(|i| &i.meta),
-        "post-mortem",
-        &mut out,
-    );
+    duplicate_ids(site.incidents.iter().map(|i| &i.meta), "post-mortem", &mut out);
     duplicate_ids(site.runbooks.iter().map(|r| &r.meta), "runbook", &mut out);
-    duplicate_ids(
-        site.statuses.iter().map(|s| &s.meta),
-        "status template",
-        &mut out,
-    );
+    duplicate_ids(site.statuses.iter().map(|s| &s.meta), "status template", &mut out);
     duplicate_ids(site.pages.iter().map(|p| &p.meta), "page", &mut out);
-    let runbook_slugs: Vec<&str> = site.runbooks.iter().map(|r| r.meta.slug.as_str()).collect();
-    let incident_slugs: Vec<&str> = site
-        .incidents
-        .iter()
-        .map(|i| i.meta.slug.as_str())
-        .collect();
+    let runbook_slugs: Vec<(&str, &str)> =
+        site.runbooks.iter().map(|r| (r.meta.slug.as_str(), r.meta.id.as_str())).collect();
+    let incident_slugs: Vec<(&str, &str)> =
+        site.incidents.iter().map(|i| (i.meta.slug.as_str(), i.meta.id.as_str())).collect();
     for incident in &site.incidents {
         for r in &incident.runbooks {
             let slug = url::path_slug(r.value.strip_prefix("runbooks/").unwrap_or(&r.value));
-            if !runbook_slugs.contains(&slug.as_str()) {
-                out.push(dangling(r, &slug, &runbook_slugs, Code::UnknownRunbook, "runbook", "use the runbook's path under content/runbooks without .md (e.g. payments/high-error-rate)"));
+            if !runbook_slugs.iter().any(|(s, _)| *s == slug) {
+                out.push(dangling(
+                    r,
+                    &slug,
+                    &runbook_slugs,
+                    Code::UnknownRunbook,
+                    "runbook",
+                    "use the runbook's path under content/runbooks without .md (e.g. payments/high-error-rate)",
+                ));
             }
         }
         for r in &incident.related {
             let slug = url::incident_slug(&r.value);
-            if !incident_slugs.contains(&slug.as_str()) {
+            if !incident_slugs.iter().any(|(s, _)| *s == slug) {
                 out.push(dangling(
                     r,
                     &slug,
@@ -54,20 +51,14 @@ pub fn cross_document(site: &Site) -> Vec<Diagnostic> {
     out
 }
 
-fn dangling(
-    r: &Spanned,
-    slug: &str,
-    known: &[&str],
-    code: Code,
-    noun: &str,
-    help: &str,
-) -> Diagnostic {
-    let help = match nearest(slug, known.iter().copied(), 3.max(slug.len() / 4)) {
-        Some(near) => format!("did you mean `{near}`?"),
+/// `known` holds (slug, id as written) pairs; a suggestion shows the id.
+fn dangling(r: &Spanned, slug: &str, known: &[(&str, &str)], code: Code, noun: &str, help: &str) -> Diagnostic {
+    let near = nearest(slug, known.iter().map(|(s, _)| *s), 3.max(slug.len() / 4));
+    let help = match near.and_then(|n| known.iter().find(|(s, _)| *s == n)) {
+        Some((_, id)) => format!("did you mean `{id}`?"),
         None => help.to_string(),
     };
-    r.span
-        .diagnostic(code, format!("there is no {noun} `{}`", r.value), help)
+    r.span.diagnostic(code, format!("there is no {noun} `{}`", r.value), help)
 }
 
 fn duplicate_ids<'a>(metas: impl Iterator<Item = &'a Meta>, noun: &str, out: &mut Vec<Diagnostic>) {

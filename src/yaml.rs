@@ -117,16 +117,13 @@ pub struct Parsed {
 }
 
 pub fn parse(text: &str) -> Result<Parsed, YamlError> {
-    let raw: serde_yaml::Value = serde_yaml::from_str(text).map_err(to_error)?;
-    Ok(Parsed {
-        root: convert(raw),
-        positions: scan(text),
-    })
+    let raw: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| to_error(e, text))?;
+    Ok(Parsed { root: convert(raw), positions: scan(text) })
 }
 
 /// Deserialises straight into a typed struct (used for `debrief.yml`).
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    serde_yaml::from_str(text).map_err(to_error)
+    serde_yaml::from_str(text).map_err(|e| to_error(e, text))
 }
 
 /// Serialises a value (used to show and test the config defaults).
@@ -134,18 +131,31 @@ pub fn to_string<T: serde::Serialize>(value: &T) -> String {
     serde_yaml::to_string(value).unwrap_or_default()
 }
 
-fn to_error(e: serde_yaml::Error) -> YamlError {
-    let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+fn to_error(e: serde_yaml::Error, text: &str) -> YamlError {
+    let (mut line, mut column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
     let full = e.to_string();
     let message = match full.find(" at line ") {
         Some(i) => full[..i].to_string(),
         None => full,
     };
-    YamlError {
-        line,
-        column,
-        message,
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(key) = message.strip_prefix("duplicate entry with key \"").and_then(|m| m.strip_suffix('"')) {
+        // libyaml points at the mapping; the author needs the second key.
+        let prefix = format!("{key}:");
+        if let Some(i) =
+            lines.iter().enumerate().filter(|(_, l)| l.trim_start().starts_with(&prefix)).map(|(i, _)| i).nth(1)
+        {
+            line = i + 1;
+            column = lines[i].len() - lines[i].trim_start().len() + 1;
+        }
+    } else if line > lines.len() {
+        // An error found at the end of input belongs to the last line written.
+        if let Some(i) = lines.iter().rposition(|l| !l.trim().is_empty()) {
+            line = i + 1;
+            column = lines[i].chars().count() + 1;
+        }
     }
+    YamlError { line, column, message }
 }
 
 fn convert(v: serde_yaml::Value) -> Value {
@@ -157,14 +167,7 @@ fn convert(v: serde_yaml::Value) -> Value {
         Y::String(s) => Value::String(s),
         Y::Sequence(items) => Value::Seq(items.into_iter().map(convert).collect()),
         Y::Mapping(m) => Value::Map(
-            m.into_iter()
-                .map(|(k, v)| {
-                    (
-                        convert(k).as_text().unwrap_or_else(|| "?".into()),
-                        convert(v),
-                    )
-                })
-                .collect(),
+            m.into_iter().map(|(k, v)| (convert(k).as_text().unwrap_or_else(|| "?".into()), convert(v))).collect(),
         ),
         Y::Tagged(t) => convert(t.value),
     }
@@ -184,12 +187,7 @@ struct Scanner {
 }
 
 fn scan(text: &str) -> Positions {
-    let mut s = Scanner {
-        frames: Vec::new(),
-        counters: HashMap::new(),
-        out: Positions::default(),
-        block_scalar: None,
-    };
+    let mut s = Scanner { frames: Vec::new(), counters: HashMap::new(), out: Positions::default(), block_scalar: None };
     for (i, raw) in text.split('\n').enumerate() {
         let line = raw.trim_end_matches('\r');
         let content = line.trim_start_matches(' ');
@@ -217,19 +215,12 @@ fn join(parent: &str, key: &str) -> String {
 }
 
 fn pos(line_text: &str, line: usize, start: usize, width_text: &str) -> Pos {
-    Pos {
-        line,
-        column: line_text[..start].chars().count() + 1,
-        width: width_text.chars().count().max(1),
-    }
+    Pos { line, column: line_text[..start].chars().count() + 1, width: width_text.chars().count().max(1) }
 }
 
 impl Scanner {
     fn parent_path(&self) -> String {
-        self.frames
-            .last()
-            .map(|f| f.path.clone())
-            .unwrap_or_default()
+        self.frames.last().map(|f| f.path.clone()).unwrap_or_default()
     }
 
     fn next_index(&mut self, owner: &str) -> String {
@@ -243,21 +234,14 @@ impl Scanner {
     fn node(&mut self, line: &str, col: usize, line_no: usize) {
         let rest = &line[col..];
         if rest == "-" || rest.starts_with("- ") {
-            self.frames
-                .retain(|f| f.indent < col || (f.indent == col && !f.is_item));
+            self.frames.retain(|f| f.indent < col || (f.indent == col && !f.is_item));
             let owner = self.parent_path();
             let path = self.next_index(&owner);
             let after = &rest[1..];
             let start = col + 1 + (after.len() - after.trim_start().len());
             let value = strip_comment(&line[start..]);
-            self.out
-                .keys
-                .insert(path.clone(), (pos(line, line_no, start, value), None));
-            self.frames.push(Frame {
-                indent: col,
-                path: path.clone(),
-                is_item: true,
-            });
+            self.out.keys.insert(path.clone(), (pos(line, line_no, start, value), None));
+            self.frames.push(Frame { indent: col, path: path.clone(), is_item: true });
             if value.starts_with('[') || value.starts_with('{') {
                 scan_flow(line, start, &path, line_no, &mut self.out);
             } else if start < line.len() && !value.is_empty() {
@@ -272,11 +256,7 @@ impl Scanner {
             let key_pos = pos(line, line_no, col, &key);
             let value_pos = (!value.is_empty()).then(|| pos(line, line_no, vstart, value));
             self.out.keys.insert(path.clone(), (key_pos, value_pos));
-            self.frames.push(Frame {
-                indent: col,
-                path: path.clone(),
-                is_item: false,
-            });
+            self.frames.push(Frame { indent: col, path: path.clone(), is_item: false });
             if value.starts_with('[') || value.starts_with('{') {
                 scan_flow(line, vstart, &path, line_no, &mut self.out);
             } else if value.starts_with('|') || value.starts_with('>') {
@@ -378,8 +358,7 @@ fn flow_item(
     let start = from + lead;
     if !is_map {
         let item = join(path, &index.to_string());
-        out.keys
-            .insert(item.clone(), (pos(line, line_no, start, text), None));
+        out.keys.insert(item.clone(), (pos(line, line_no, start, text), None));
         if text.starts_with('[') || text.starts_with('{') {
             scan_flow(line, start, &item, line_no, out);
         }
@@ -392,8 +371,7 @@ fn flow_item(
     let value = text[value_at..].trim_start();
     let vstart = start + value_at + (text[value_at..].len() - value.len());
     let value_pos = (!value.is_empty()).then(|| pos(line, line_no, vstart, value));
-    out.keys
-        .insert(item.clone(), (pos(line, line_no, start, &key), value_pos));
+    out.keys.insert(item.clone(), (pos(line, line_no, start, &key), value_pos));
     if value.starts_with('[') || value.starts_with('{') {
         scan_flow(line, vstart, &item, line_no, out);
     }
@@ -418,11 +396,7 @@ mod tests {
         assert_eq!(lc(p.positions.key("root_cause.commits.1")), (6, 7));
         assert_eq!(p.positions.key("root_cause.commits.1").unwrap().width, 16);
         assert_eq!(lc(p.positions.key("runbooks.1")), (9, 3));
-        assert_eq!(
-            lc(p.positions.key("runbooks.7")),
-            (7, 1),
-            "falls back to the parent"
-        );
+        assert_eq!(lc(p.positions.key("runbooks.7")), (7, 1), "falls back to the parent");
     }
 
     #[test]
@@ -443,19 +417,13 @@ mod tests {
         let p = parse(text).unwrap();
         assert_eq!(lc(p.positions.key("owner")), (4, 1));
         assert!(p.positions.key("summary.not").map(|k| k.line) != Some(2));
-        assert_eq!(
-            p.root.get("owner").and_then(Value::as_text).as_deref(),
-            Some("@db")
-        );
+        assert_eq!(p.root.get("owner").and_then(Value::as_text).as_deref(), Some("@db"));
     }
 
     #[test]
     fn numbers_read_as_text() {
         let p = parse("severity: 1\nratio: 0.5\n").unwrap();
-        assert_eq!(
-            p.root.get("severity").and_then(Value::as_text).as_deref(),
-            Some("1")
-        );
+        assert_eq!(p.root.get("severity").and_then(Value::as_text).as_deref(), Some("1"));
     }
 
     #[test]
@@ -463,16 +431,16 @@ mod tests {
         let e = parse("title: x\nowner: @payments\n").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(!e.message.contains(" at line "));
-        let e = parse("a: 1\na: 2\n").unwrap_err();
+        let e = parse("a: 1\nb: 3\na: 2\n").unwrap_err();
         assert!(e.message.contains("duplicate"), "{}", e.message);
+        assert_eq!((e.line, e.column), (3, 1));
+        let e = parse("title: x\nservices: [a, b\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 16));
     }
 
     #[test]
     fn keys_with_colons_in_values() {
-        assert_eq!(
-            split_key("commit_url: https://x/{sha}"),
-            Some(("commit_url".into(), 11))
-        );
+        assert_eq!(split_key("commit_url: https://x/{sha}"), Some(("commit_url".into(), 11)));
         assert_eq!(split_key("14:15 event"), None);
         assert_eq!(split_key("\"a b\": c"), Some(("a b".into(), 6)));
     }

@@ -1,0 +1,77 @@
+//! Helpers shared by the integration tests: run the real binary, read fixtures.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// Runs `debrief ARGS` with a clean environment for the variables it reads.
+pub fn debrief(args: &[&str]) -> Output {
+    debrief_env(args, &[])
+}
+
+pub fn debrief_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_debrief"));
+    cmd.args(args).env_remove("SOURCE_DATE_EPOCH").env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("debrief runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
+}
+
+/// `debrief check SITE --format json --today 2026-11-22`: (exit code, parsed json).
+pub fn check_json(site: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let site = site.to_str().unwrap();
+    let mut args = vec!["check", site, "--format", "json", "--today", "2026-11-22"];
+    args.extend_from_slice(extra);
+    let out = debrief(&args);
+    let json = serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("json output ({e}): {}", stdout(&out)));
+    (out.status.code().expect("exit code"), json)
+}
+
+/// Diagnostics as `file:line:column code severity` lines.
+pub fn diagnostic_lines(json: &serde_json::Value) -> Vec<String> {
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{} {} {}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                d["code"].as_str().unwrap(),
+                d["severity"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// Reads a fixture's `expected.txt`: (exit code, diagnostic lines).
+pub fn expected(dir: &Path) -> (i32, Vec<String>) {
+    let text = std::fs::read_to_string(dir.join("expected.txt")).expect("expected.txt");
+    let exit = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# exit: "))
+        .and_then(|c| c.trim().parse().ok())
+        .expect("expected.txt names the exit code");
+    let lines = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(str::to_string).collect();
+    (exit, lines)
+}
