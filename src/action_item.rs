@@ -324,13 +324,13 @@ pub fn is_placeholder_owner(owner: &str) -> bool {
         || o.starts_with("@<")
 }
 
-/// True when an item is too vague to verify.
+/// True when an item is too vague to verify. `phrases` must be folded (`text::fold`).
 pub fn is_vague(text: &str, phrases: &[String]) -> bool {
     let t = fold(text);
     if t.split(' ').count() < 2 {
         return true;
     }
-    phrases.iter().map(|p| fold(p)).any(|p| t == p || (p.starts_with("be ") && t.starts_with(&p)))
+    phrases.iter().any(|p| t == *p || (p.starts_with("be ") && t.starts_with(p.as_str())))
 }
 
 #[cfg(test)]
@@ -409,7 +409,8 @@ mod tests {
             assert!(is_placeholder_owner(o), "{o}");
         }
         assert!(!is_placeholder_owner("@payments"));
-        let phrases = crate::config::Config::default().action_items.vague_phrases;
+        let phrases: Vec<String> =
+            crate::config::Config::default().action_items.vague_phrases.iter().map(|p| fold(p)).collect();
         assert!(is_vague("Be more careful", &phrases));
         assert!(is_vague("Be more careful when deploying", &phrases));
         assert!(is_vague("Improve monitoring.", &phrases));

@@ -35,11 +35,18 @@ pub enum CheckError {
 pub fn check(site_dir: &Path, today: Today) -> Result<Checked, CheckError> {
     let config = config::load(site_dir).map_err(CheckError::Config)?;
     let settings = Settings::new(config, today);
-    let loaded = source::load(site_dir).map_err(CheckError::Setup)?;
-    let files_checked = loaded.files.len() + loaded.diagnostics.len();
-    let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> =
-        loaded.files.par_iter().map(|f| parse_file(f, &settings)).collect();
-    let mut diagnostics = loaded.diagnostics;
+    let listing = source::list(site_dir).map_err(CheckError::Setup)?;
+    let files_checked = listing.files.len() + listing.diagnostics.len();
+    // Reading and parsing in one parallel pass: each text is dropped once parsed.
+    let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = listing
+        .files
+        .par_iter()
+        .map(|(rel, path)| match source::read(rel, path) {
+            Ok(file) => parse_file(&file, &settings),
+            Err(d) => (None, vec![*d]),
+        })
+        .collect();
+    let mut diagnostics = listing.diagnostics;
     let mut site =
         Site { settings, incidents: Vec::new(), runbooks: Vec::new(), statuses: Vec::new(), pages: Vec::new() };
     let mut drafts = std::collections::HashSet::new();

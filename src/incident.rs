@@ -9,7 +9,7 @@ use crate::document::{Ctx, Meta, Spanned};
 use crate::section;
 use crate::settings::Settings;
 use crate::source::SourceFile;
-use crate::text::{find_phrase, fold, quote};
+use crate::text::{fold, quote};
 use crate::time::{parse_timestamp, TimestampError, Zone};
 use crate::timeline::{self, Timeline};
 use crate::yaml::Value;
@@ -503,7 +503,7 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
             "link the ticket that tracks it, as a Ticket column or `ticket: OPS-123`",
         );
     }
-    if action_item::is_vague(&item.text, &s.config.action_items.vague_phrases) {
+    if action_item::is_vague(&item.text, &s.vague_phrases) {
         ctx.report(
             item_span,
             Code::ActionItemVague,
@@ -515,11 +515,9 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
 
 fn blame(ctx: &mut Ctx, s: &Settings) {
     let mut found = Vec::new();
-    for line in &ctx.body.prose {
-        for phrase in &s.blame_phrases {
-            for i in find_phrase(&line.text, phrase) {
-                found.push((line.offset + i, phrase.clone()));
-            }
+    for range in &ctx.body.prose {
+        for (i, phrase) in s.blame.find(&ctx.loc.text[range.clone()]) {
+            found.push((range.start + i, phrase.to_string()));
         }
     }
     for (offset, phrase) in found {

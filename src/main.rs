@@ -8,6 +8,11 @@ use clap::{Parser, Subcommand};
 use debrief::commands::{self, CheckOptions};
 use debrief::diagnostic::Format;
 
+// Parsing thousands of small documents is allocation-heavy; mimalloc's
+// per-thread caches cut the time glibc's malloc spends on locks and mprotect.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Checks incident post-mortems, runbooks and status templates, and compiles
 /// them into a static site that works offline.
 #[derive(Parser)]

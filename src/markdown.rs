@@ -61,6 +61,8 @@ pub struct Block {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     pub title: String,
+    /// The title folded for comparison (`section::heading_key`).
+    pub key: String,
     pub level: u8,
     pub offset: usize,
     /// Index of the heading block.
@@ -73,8 +75,8 @@ pub struct Section {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Body {
     pub blocks: Vec<Block>,
-    /// Every run of prose text outside code, for phrase searches.
-    pub prose: Vec<Line>,
+    /// File byte ranges of every run of prose outside code, for phrase searches.
+    pub prose: Vec<Range<usize>>,
 }
 
 impl Body {
@@ -106,6 +108,7 @@ impl Body {
                 let end = headings[n + 1..].iter().find(|h| h.1 <= level).map_or(self.blocks.len(), |h| h.0);
                 Section {
                     title: text.to_string(),
+                    key: crate::section::heading_key(text),
                     level,
                     offset: self.blocks[i].offset,
                     heading: i,
@@ -125,7 +128,7 @@ fn starts_with_time(text: &str) -> bool {
 struct Builder {
     base: usize,
     blocks: Vec<Block>,
-    prose: Vec<Line>,
+    prose: Vec<Range<usize>>,
     list_depth: usize,
     in_table_head: bool,
     in_code: bool,
@@ -141,9 +144,14 @@ impl Builder {
         match event {
             Event::Start(tag) => self.start(tag, at),
             Event::End(tag) => self.end(tag),
-            Event::Text(t) => self.text(&t, at, true),
+            Event::Text(t) => {
+                if !self.in_code {
+                    self.prose.push(at..self.base + range.end);
+                }
+                self.text(&t, at);
+            }
             // Inline code is quoted, not prose: phrase rules skip it.
-            Event::Code(t) => self.text(&t, at, false),
+            Event::Code(t) => self.text(&t, at),
             Event::SoftBreak | Event::HardBreak => self.line_break(),
             Event::TaskListMarker(done) => {
                 if let Some(item) = self.current_item() {
@@ -273,10 +281,7 @@ impl Builder {
         }
     }
 
-    fn text(&mut self, t: &str, at: usize, prose: bool) {
-        if prose && !self.in_code {
-            self.prose.push(Line { text: t.to_string(), offset: at });
-        }
+    fn text(&mut self, t: &str, at: usize) {
         if self.list_depth > 0 {
             if self.in_code {
                 return;
@@ -403,8 +408,9 @@ mod tests {
     #[test]
     fn prose_skips_code() {
         let body = Body::parse(DOC, 0);
-        assert!(body.prose.iter().any(|l| l.text == "Event text"));
-        assert!(!body.prose.iter().any(|l| l.text.contains("kubectl")));
+        let prose: Vec<&str> = body.prose.iter().map(|r| &DOC[r.clone()]).collect();
+        assert!(prose.contains(&"Event text"));
+        assert!(!prose.iter().any(|l| l.contains("kubectl")));
     }
 
     #[test]

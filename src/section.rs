@@ -122,13 +122,13 @@ impl SectionNames {
     /// The first section at level 2 or 3 whose heading names `name`.
     pub fn find<'s>(&self, sections: &'s [Section], name: &str) -> Option<&'s Section> {
         let keys = self.keys_for(name);
-        sections.iter().find(|s| (2..=3).contains(&s.level) && keys.contains(&heading_key(&s.title)))
+        sections.iter().find(|s| (2..=3).contains(&s.level) && keys.contains(&s.key))
     }
 
     /// A heading that names `name` at another level, for a better hint.
     pub fn find_misplaced<'s>(&self, sections: &'s [Section], name: &str) -> Option<&'s Section> {
         let keys = self.keys_for(name);
-        sections.iter().find(|s| keys.contains(&heading_key(&s.title)))
+        sections.iter().find(|s| keys.contains(&s.key))
     }
 }
 

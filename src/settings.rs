@@ -6,6 +6,7 @@ use chrono::Duration;
 use crate::config::Config;
 use crate::section::{Catalogue, SectionNames};
 use crate::severity::Scale;
+use crate::text::{fold, PhraseMatcher};
 use crate::time::{parse_duration, Today, Zone};
 
 #[derive(Debug, Clone)]
@@ -17,8 +18,9 @@ pub struct Settings {
     pub zone: Zone,
     pub review_every: Duration,
     pub today: Today,
-    /// Lower-cased, for matching.
-    pub blame_phrases: Vec<String>,
+    pub blame: PhraseMatcher,
+    /// `action_items.vague_phrases`, folded once.
+    pub vague_phrases: Vec<String>,
 }
 
 impl Settings {
@@ -30,7 +32,8 @@ impl Settings {
             runbook_sections: SectionNames::new(Catalogue::Runbook, &Default::default()),
             zone: Zone::parse(&config.timezone).unwrap_or(Zone::UTC),
             review_every: parse_duration(&config.runbooks.review_every).unwrap_or(Duration::days(180)),
-            blame_phrases: config.incidents.blame_phrases.iter().map(|p| p.to_lowercase()).collect(),
+            blame: PhraseMatcher::new(&config.incidents.blame_phrases),
+            vague_phrases: config.action_items.vague_phrases.iter().map(|p| fold(p)).collect(),
             today,
             config,
         }

@@ -71,9 +71,18 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The markdown files under `content/`, sorted by path, and the problems met
+/// while walking (symlinks that leave the site).
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// (path relative to the site, path to open).
+    pub files: Vec<(String, PathBuf)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Walks `site/content`. Returns an error only when the folder itself cannot
 /// be read; problems with single files become diagnostics.
-pub fn load(site: &Path) -> anyhow::Result<Loaded> {
+pub fn list(site: &Path) -> anyhow::Result<Listing> {
     let content = site.join("content");
     if !content.is_dir() {
         anyhow::bail!(
@@ -82,22 +91,20 @@ pub fn load(site: &Path) -> anyhow::Result<Loaded> {
         );
     }
     let site_root = fs::canonicalize(site)?;
-    let mut paths = Vec::new();
-    let mut loaded = Loaded::default();
+    let mut listing = Listing::default();
     let walker = WalkDir::new(&content)
         .follow_links(false)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.map_err(|e| anyhow::anyhow!("cannot read {}: {e}", display_path(&content)))?;
         let name = entry.file_name().to_string_lossy();
-        if !name.ends_with(".md") || name == "_index.md" {
+        if !name.ends_with(".md") || name == "_index.md" || entry.file_type().is_dir() {
             continue;
         }
         let rel = rel_path(site, entry.path());
         if entry.path_is_symlink() && !symlink_stays_inside(entry.path(), &site_root) {
-            loaded.diagnostics.push(file_level(
+            listing.diagnostics.push(file_level(
                 &rel,
                 Code::FileIgnored,
                 "this symlink points outside the site, so debrief does not follow it",
@@ -105,14 +112,20 @@ pub fn load(site: &Path) -> anyhow::Result<Loaded> {
             ));
             continue;
         }
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        paths.push((rel, entry.into_path()));
+        listing.files.push((rel, entry.into_path()));
     }
+    // Sorting here, not in the walk, is cheaper, and every later stage relies on this order.
+    listing.files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(listing)
+}
+
+/// Lists and reads every file (in parallel).
+pub fn load(site: &Path) -> anyhow::Result<Loaded> {
     use rayon::prelude::*;
+    let listing = list(site)?;
     let results: Vec<Result<SourceFile, Box<Diagnostic>>> =
-        paths.par_iter().map(|(rel, path)| read_one(rel, path)).collect();
+        listing.files.par_iter().map(|(rel, path)| read(rel, path)).collect();
+    let mut loaded = Loaded { files: Vec::new(), diagnostics: listing.diagnostics };
     for r in results {
         match r {
             Ok(f) => loaded.files.push(f),
@@ -126,7 +139,8 @@ fn symlink_stays_inside(path: &Path, site_root: &Path) -> bool {
     fs::canonicalize(path).map(|p| p.starts_with(site_root)).unwrap_or(false)
 }
 
-fn read_one(rel: &str, path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
+/// Reads and decodes one listed file; a file that cannot be used becomes a diagnostic.
+pub fn read(rel: &str, path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
     let under_content = rel.strip_prefix("content/").unwrap_or(rel);
     let (folder, rest) = match under_content.split_once('/') {
         Some(split) => split,
@@ -162,7 +176,11 @@ fn read_one(rel: &str, path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
 
 fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
     let file = fs::File::open(path)?;
-    let mut bytes = Vec::new();
+    let size = file.metadata()?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(std::io::Error::other("it is larger than 10 MB"));
+    }
+    let mut bytes = Vec::with_capacity(size as usize + 1);
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(std::io::Error::other("it is larger than 10 MB"));

@@ -44,24 +44,39 @@ pub fn is_placeholder(s: &str) -> bool {
     enclosed("<", ">") || enclosed("[", "]") || enclosed("{{", "}}")
 }
 
-/// Byte offsets of `phrase` in `haystack`, case-insensitively, where the
-/// match starts and ends on word boundaries. `phrase` must be lower-case.
-pub fn find_phrase(haystack: &str, phrase: &str) -> Vec<usize> {
-    let lower = haystack.to_lowercase();
-    // Lower-casing can change byte lengths outside ASCII; only trust offsets when it did not.
-    if lower.len() != haystack.len() {
-        return Vec::new();
+/// Finds any of a list of phrases in text, ignoring ASCII case, where the
+/// match starts and ends on word boundaries. Built once, used for every line.
+#[derive(Debug, Clone)]
+pub struct PhraseMatcher {
+    phrases: Vec<String>,
+    automaton: Option<aho_corasick::AhoCorasick>,
+}
+
+impl PhraseMatcher {
+    pub fn new(phrases: &[String]) -> PhraseMatcher {
+        let phrases: Vec<String> = phrases.iter().map(|p| p.trim().to_lowercase()).filter(|p| !p.is_empty()).collect();
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&phrases)
+            .ok();
+        PhraseMatcher { phrases, automaton }
     }
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    lower
-        .match_indices(phrase)
-        .filter(|&(i, _)| {
-            let before = lower[..i].chars().next_back();
-            let after = lower[i + phrase.len()..].chars().next();
-            !before.is_some_and(is_word) && !after.is_some_and(is_word)
-        })
-        .map(|(i, _)| i)
-        .collect()
+
+    /// (byte offset, phrase) of each whole-word match in `haystack`.
+    pub fn find<'p>(&'p self, haystack: &str) -> Vec<(usize, &'p str)> {
+        let Some(automaton) = &self.automaton else { return Vec::new() };
+        let is_word = |c: char| c.is_alphanumeric() || c == '_';
+        automaton
+            .find_iter(haystack)
+            .filter(|m| {
+                let before = haystack[..m.start()].chars().next_back();
+                let after = haystack[m.end()..].chars().next();
+                !before.is_some_and(is_word) && !after.is_some_and(is_word)
+            })
+            .map(|m| (m.start(), self.phrases[m.pattern().as_usize()].as_str()))
+            .collect()
+    }
 }
 
 /// Lower-cases and keeps only letters and digits, single-spaced: the form
@@ -75,7 +90,11 @@ pub fn fold(s: &str) -> String {
                 out.push(' ');
             }
             pending_space = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else if c.is_whitespace() || c == '-' || c == '_' || c == '/' {
             pending_space = true;
         }
@@ -121,9 +140,11 @@ mod tests {
 
     #[test]
     fn phrases_match_whole_words_only() {
-        assert_eq!(find_phrase("It was Human Error, again", "human error"), vec![7]);
-        assert_eq!(find_phrase("carelessness", "careless"), Vec::<usize>::new());
-        assert_eq!(find_phrase("a careless b careless", "careless"), vec![2, 13]);
+        let m = PhraseMatcher::new(&["human error".to_string(), "Careless".to_string()]);
+        assert_eq!(m.find("It was Human Error, again"), vec![(7, "human error")]);
+        assert_eq!(m.find("carelessness"), vec![]);
+        assert_eq!(m.find("a careless b CARELESS"), vec![(2, "careless"), (13, "careless")]);
+        assert_eq!(PhraseMatcher::new(&[]).find("anything"), vec![]);
     }
 
     #[test]
