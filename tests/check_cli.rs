@@ -164,3 +164,12 @@ fn symlinks_out_of_the_site_are_not_followed() {
     assert_eq!(diagnostic_lines(&json), ["content/pages/link.md:1:1 W009 warning"]);
     assert_eq!(exit, 0);
 }
+
+#[test]
+fn rule_reference_lists_every_rule() {
+    let doc = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+    for code in Code::ALL {
+        let row = format!("| {} | `{}` |", code.id(), code.name());
+        assert!(doc.contains(&row), "docs/rules.md lacks {row}");
+    }
+}
