@@ -32,7 +32,18 @@ pub enum CheckError {
     Setup(anyhow::Error),
 }
 
+/// Checks a site: every document parsed and every rule applied.
 pub fn check(site_dir: &Path, today: Today) -> Result<Checked, CheckError> {
+    run(site_dir, today, false)
+}
+
+/// Like `check`, and also renders each document's body to HTML in the same
+/// parallel pass, for `build`.
+pub fn check_and_render(site_dir: &Path, today: Today) -> Result<Checked, CheckError> {
+    run(site_dir, today, true)
+}
+
+fn run(site_dir: &Path, today: Today, render: bool) -> Result<Checked, CheckError> {
     let config = config::load(site_dir).map_err(CheckError::Config)?;
     let settings = Settings::new(config, today);
     let listing = source::list(site_dir).map_err(CheckError::Setup)?;
@@ -42,7 +53,7 @@ pub fn check(site_dir: &Path, today: Today) -> Result<Checked, CheckError> {
         .files
         .par_iter()
         .map(|(rel, path)| match source::read(rel, path) {
-            Ok(file) => parse_file(&file, &settings),
+            Ok(file) => parse_file(&file, &settings, render),
             Err(d) => (None, vec![*d]),
         })
         .collect();
@@ -74,7 +85,7 @@ pub fn check(site_dir: &Path, today: Today) -> Result<Checked, CheckError> {
 }
 
 /// Parses one file into its model, with the problems found in it alone.
-pub fn parse_file(file: &SourceFile, settings: &Settings) -> (Option<Document>, Vec<Diagnostic>) {
+pub fn parse_file(file: &SourceFile, settings: &Settings, render: bool) -> (Option<Document>, Vec<Diagnostic>) {
     let mut ctx = match Ctx::open(file) {
         Ok(ctx) => ctx,
         Err(diags) => return (None, diags),
@@ -85,5 +96,17 @@ pub fn parse_file(file: &SourceFile, settings: &Settings) -> (Option<Document>, 
         Kind::Status => Document::Status(Box::new(status::parse(&mut ctx, file))),
         Kind::Page => Document::Page(Box::new(page::parse(&mut ctx, file))),
     };
+    let mut doc = doc;
+    if render {
+        let body = &file.text[ctx.body_start..];
+        let (meta, skip) = match &mut doc {
+            Document::Incident(i) => (&mut i.meta, i.action_items_range.clone()),
+            Document::Runbook(r) => (&mut r.meta, None),
+            Document::Page(p) => (&mut p.meta, None),
+            // Status templates are shown as text with fields, not rendered markdown.
+            Document::Status(_) => return (Some(doc), ctx.diags),
+        };
+        meta.html = crate::render::render(body, ctx.body_start, skip);
+    }
     (Some(doc), ctx.diags)
 }

@@ -75,3 +75,68 @@ pub fn check(opts: &CheckOptions) -> u8 {
         }
     }
 }
+
+pub struct BuildOptions {
+    pub site_dir: PathBuf,
+    pub out: Option<PathBuf>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+    pub today: Option<NaiveDate>,
+}
+
+/// `debrief build`: check, and only when there are no errors, render and
+/// swap in the new output. A failed build leaves the previous output as it was.
+pub fn build(opts: &BuildOptions) -> u8 {
+    let today = match resolve_today(opts.today, Format::Human) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return COULD_NOT_RUN;
+        }
+    };
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let checked = match check::check_and_render(&opts.site_dir, today) {
+        Ok(c) => c,
+        Err(CheckError::Config(diags)) => {
+            eprint!("{}", diagnostic::render(&diags, Format::Human, colour, 1));
+            return COULD_NOT_RUN;
+        }
+        Err(CheckError::Setup(e)) => {
+            eprintln!("error: {e:#}");
+            return COULD_NOT_RUN;
+        }
+    };
+    let config = &checked.site.settings.config;
+    let out = opts.out.clone().unwrap_or_else(|| opts.site_dir.join(&config.output));
+    let (errors, _) = diagnostic::counts(&checked.diagnostics);
+    if !checked.diagnostics.is_empty() {
+        eprint!("{}", diagnostic::render(&checked.diagnostics, Format::Human, colour, checked.files_checked));
+    }
+    if errors > 0 {
+        eprintln!("error: the site has errors, so nothing was built; {} is untouched", display_path(&out));
+        return FAILED;
+    }
+    match render_and_write(&checked, opts, &out) {
+        Ok(pages) => {
+            let index = out.join("index.html");
+            println!("built {pages} pages into {}", display_path(&out));
+            println!("open {} in a browser, or serve the folder from any static host", display_path(&index));
+            OK
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            eprintln!("nothing was changed in {}", display_path(&out));
+            COULD_NOT_RUN
+        }
+    }
+}
+
+fn render_and_write(checked: &check::Checked, opts: &BuildOptions, out: &std::path::Path) -> anyhow::Result<usize> {
+    crate::output::check_output_dir(&opts.site_dir, out)?;
+    let theme = crate::theme::Theme::load(&opts.site_dir, &checked.site.settings.config.theme)?;
+    let site_opts = crate::site::BuildOptions { drafts: opts.drafts, base_url: opts.base_url.clone() };
+    let files = crate::site::render(&checked.site, &theme, &site_opts)?;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    crate::output::write_atomic(out, &files)?;
+    Ok(pages)
+}

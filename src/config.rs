@@ -333,6 +333,16 @@ fn check_values(config: &Config, positions: &yaml::Positions, loc: &Locator, out
             bad(path, format!("`{value}` is not a duration"), "write a number and a unit, such as 24h, 180d or 2w");
         }
     }
+    if config.theme.is_empty() || !config.theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        bad(
+            "theme",
+            format!("`{}` is not a theme name", config.theme),
+            "name a folder under themes/ using letters, digits, `-` and `_`",
+        );
+    }
+    if config.output.trim().is_empty() {
+        bad("output", "the output folder is empty".into(), "name a folder such as public");
+    }
     if config.severities.is_empty() {
         bad("severities", "the severity scale is empty".into(), "list at least one level, highest first");
     }

@@ -54,6 +54,10 @@ pub struct Meta {
     pub title: String,
     /// Where the id comes from (the `id:` key, or the top of the file).
     pub id_span: Span,
+    /// A one-paragraph description for lists and feeds (the Summary section's first paragraph, say).
+    pub summary: String,
+    /// The body as HTML; empty unless the site is being built.
+    pub html: crate::render::Rendered,
 }
 
 /// Front matter split from the body: byte ranges into the file text.
@@ -195,6 +199,31 @@ impl<'a> Ctx<'a> {
     pub fn offset_span(&self, offset: usize, width: usize) -> Span {
         let (line, column) = self.loc.index.line_col(self.loc.text, offset);
         self.span(line, column, width)
+    }
+
+    /// The text of the first paragraph in `section` (or in the whole body when `None`).
+    pub fn first_paragraph(&self, section: Option<&crate::markdown::Section>) -> String {
+        let blocks = match section {
+            Some(sec) => &self.body.blocks[sec.blocks.clone()],
+            None => &self.body.blocks[..],
+        };
+        blocks
+            .iter()
+            .find_map(|b| match &b.kind {
+                crate::markdown::BlockKind::Paragraph { lines } if !lines.is_empty() => {
+                    Some(lines.iter().map(|l| l.text.trim()).collect::<Vec<_>>().join(" "))
+                }
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    /// File offsets of a section's content: after its heading, up to the next
+    /// heading of the same or a higher level.
+    pub fn section_content(&self, section: &crate::markdown::Section) -> std::ops::Range<usize> {
+        let start = self.body.blocks.get(section.blocks.start).map_or(self.loc.text.len(), |b| b.offset);
+        let end = self.body.blocks.get(section.blocks.end).map_or(self.loc.text.len(), |b| b.offset);
+        start.min(end)..end
     }
 
     pub fn report(&mut self, span: Span, code: Code, message: String, help: impl Into<String>) {
@@ -346,7 +375,15 @@ impl<'a> Ctx<'a> {
                 "use letters, digits and dashes in the id",
             );
         }
-        Meta { rel_path: file.rel_path.clone(), id, slug, title, id_span }
+        Meta {
+            rel_path: file.rel_path.clone(),
+            id,
+            slug,
+            title,
+            id_span,
+            summary: String::new(),
+            html: Default::default(),
+        }
     }
 }
 

@@ -93,6 +93,9 @@ pub struct Incident {
     pub extra: Vec<(String, Value)>,
     pub timeline: Timeline,
     pub action_items: Vec<ActionItem>,
+    /// File offsets of the Action items section's content, which the site
+    /// replaces with a table of the parsed items.
+    pub action_items_range: Option<std::ops::Range<usize>>,
 }
 
 impl Incident {
@@ -141,6 +144,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Incident {
         extra,
         timeline: Timeline::default(),
         action_items: Vec::new(),
+        action_items_range: None,
     };
     body(ctx, s, &mut incident);
     incident
@@ -325,6 +329,8 @@ fn commits(ctx: &mut Ctx) -> Vec<Spanned> {
 fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
     let sections = ctx.body.sections();
     let names = &s.incident_sections;
+    let summary = names.find(&sections, "Summary");
+    incident.meta.summary = ctx.first_paragraph(summary);
     for required in &s.config.incidents.required_sections {
         let display = names.display(required);
         match names.find(&sections, required) {
@@ -372,6 +378,9 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
     if let Some(sec) = names.find(&sections, "Action items") {
         let blocks = &ctx.body.blocks[sec.blocks.clone()];
         incident.action_items = action_item::parse(blocks, &s.config.action_items.types).items;
+        if !incident.action_items.is_empty() {
+            incident.action_items_range = Some(ctx.section_content(sec));
+        }
         if incident.action_items.is_empty() && !section::is_empty(&ctx.body, sec) {
             let span = ctx.offset_span(sec.offset, sec.title.chars().count() + sec.level as usize + 1);
             ctx.report(span, Code::ActionItemsUnparsed, "the action items section has no table or list of items".into(), "write items as a | Item | Owner | Due | Type | table or as `- [ ] item (owner: @team, due: YYYY-MM-DD, type: prevent)`");

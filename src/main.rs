@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use debrief::commands::{self, CheckOptions};
+use debrief::commands::{self, BuildOptions, CheckOptions};
 use debrief::diagnostic::Format;
 
 // Parsing thousands of small documents is allocation-heavy; mimalloc's
@@ -43,6 +43,26 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Check, then build the static site (into SITE_DIR/public unless --out or `output:` says otherwise).
+    ///
+    /// With errors nothing is written and the previous output stays as it was.
+    Build {
+        /// The site folder (holding content/ and optionally debrief.yml).
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Where to write the site (replaced as a whole, atomically).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Include post-mortems with `status: draft`.
+        #[arg(long)]
+        drafts: bool,
+        /// The public URL of the site, for the feed, the sitemap and canonical links (overrides `base_url`).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// The date to treat as today, for overdue items and stale runbooks (default: SOURCE_DATE_EPOCH, else the clock).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = debrief::time::parse_today_flag)]
+        today: Option<NaiveDate>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -50,6 +70,9 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check { site_dir, format, today, strict } => {
             commands::check(&CheckOptions { site_dir, format, today, strict })
+        }
+        Command::Build { site_dir, out, drafts, base_url, today } => {
+            commands::build(&BuildOptions { site_dir, out, drafts, base_url, today })
         }
     };
     ExitCode::from(code)

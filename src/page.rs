@@ -14,8 +14,9 @@ pub struct Page {
 }
 
 pub fn parse(ctx: &mut Ctx, file: &SourceFile) -> Page {
-    let meta = ctx.meta(file);
+    let mut meta = ctx.meta(file);
     let description = ctx.text("description");
+    meta.summary = description.clone().unwrap_or_else(|| ctx.first_paragraph(None));
     let extra = ctx.unknown_keys("", KNOWN_KEYS);
     Page { meta, description, extra }
 }

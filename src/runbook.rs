@@ -59,6 +59,9 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
     let extra = ctx.unknown_keys("", KNOWN_KEYS);
     let tags = ctx.list("tags").into_iter().map(|t| t.value).collect();
     sections(ctx, s);
+    let mut meta = meta;
+    let found = ctx.body.sections();
+    meta.summary = ctx.first_paragraph(s.runbook_sections.find(&found, "Meaning"));
     Runbook { meta, service, owner, alerts, last_reviewed, stale, severity, tags, extra }
 }
 

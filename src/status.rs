@@ -20,6 +20,8 @@ pub struct StatusTemplate {
     pub channel: Option<String>,
     /// Placeholder names in order of first use.
     pub placeholders: Vec<String>,
+    /// The template text, as written.
+    pub text: String,
     pub extra: Vec<(String, Value)>,
 }
 
@@ -76,7 +78,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile) -> StatusTemplate {
             "write placeholders as {{ name }}, with a name of letters, digits and _",
         );
     }
-    StatusTemplate { meta, phase, audience, channel, placeholders, extra }
+    StatusTemplate { meta, phase, audience, channel, placeholders, text: body_text.trim().to_string(), extra }
 }
 
 /// The `{{ name }}` placeholders of a template, in order of first use, and

@@ -1,0 +1,175 @@
+//! Writing the built site: into a temporary folder beside the output, then
+//! swapped in, so a failed or interrupted build leaves the previous output
+//! as it was. Nothing is written or deleted outside the output folder and its
+//! two temporary siblings.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{bail, Context};
+use rayon::prelude::*;
+
+/// One file of the built site, at a `/`-separated path relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
+        OutputFile { path: path.into(), bytes: bytes.into() }
+    }
+}
+
+/// Refuses output folders whose replacement would destroy sources or more:
+/// the site itself, its content or themes, any parent of the site, the home
+/// folder, or the file-system root.
+pub fn check_output_dir(site: &Path, out: &Path) -> anyhow::Result<()> {
+    let site = fs::canonicalize(site).with_context(|| format!("cannot read {}", site.display()))?;
+    let out_abs = absolute(out)?;
+    let home = std::env::var_os("HOME").map(PathBuf::from).and_then(|h| fs::canonicalize(h).ok());
+    let forbidden = [site.clone(), site.join("content"), site.join("themes")];
+    if out_abs.parent().is_none()
+        || forbidden.contains(&out_abs)
+        || site.starts_with(&out_abs)
+        || home.as_ref() == Some(&out_abs)
+    {
+        bail!("refusing to use {} as the output folder: it would replace the site's own files; choose a folder such as {}", out.display(), site.join("public").display());
+    }
+    Ok(())
+}
+
+/// The absolute, symlink-free form of a path that may not exist yet.
+fn absolute(p: &Path) -> anyhow::Result<PathBuf> {
+    let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir()?.join(p) };
+    let mut existing = p.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = fs::canonicalize(&existing)?;
+    for name in rest.into_iter().rev() {
+        out.push(name);
+    }
+    Ok(out)
+}
+
+/// A relative path that stays inside the folder it is joined to.
+fn safe_relative(path: &str) -> anyhow::Result<PathBuf> {
+    let p = Path::new(path);
+    if path.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
+        bail!("internal error: output path {path:?} would leave the output folder");
+    }
+    Ok(p.to_path_buf())
+}
+
+/// Writes `files` as the new content of `out`, replacing what was there only
+/// once every file is written.
+pub fn write_atomic(out: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    let out = absolute(out)?;
+    let parent = out.parent().context("the output folder has no parent")?;
+    let name = out.file_name().context("the output folder has no name")?.to_string_lossy().to_string();
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let tmp = parent.join(format!(".{name}.debrief-new"));
+    let old = parent.join(format!(".{name}.debrief-old"));
+    for leftover in [&tmp, &old] {
+        if leftover.exists() {
+            fs::remove_dir_all(leftover).with_context(|| format!("cannot remove {}", leftover.display()))?;
+        }
+    }
+    fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let result = write_all(&tmp, files).and_then(|_| swap(&out, &tmp, &old));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn write_all(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for f in files {
+        let rel = safe_relative(&f.path)?;
+        if let Some(parent) = rel.parent() {
+            dirs.push(dir.join(parent));
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let path = dir.join(&f.path);
+        fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))
+    })
+}
+
+fn swap(out: &Path, tmp: &Path, old: &Path) -> anyhow::Result<()> {
+    let had_output = out.exists();
+    if had_output {
+        fs::rename(out, old).with_context(|| format!("cannot move the previous output {} aside", out.display()))?;
+    }
+    if let Err(e) = fs::rename(tmp, out) {
+        if had_output {
+            let _ = fs::rename(old, out);
+        }
+        return Err(e).with_context(|| format!("cannot move the new output into {}", out.display()));
+    }
+    if had_output {
+        fs::remove_dir_all(old).with_context(|| format!("cannot remove the previous output at {}", old.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_atomic(&out, &[OutputFile::new("a/index.html", "one"), OutputFile::new("b.txt", "x")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "one");
+        write_atomic(&out, &[OutputFile::new("a/index.html", "two")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        assert!(!out.join("b.txt").exists(), "stale files go with the old output");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["public"], "no temporary folders are left behind");
+    }
+
+    #[test]
+    fn refuses_paths_that_escape() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_atomic(&out, &[OutputFile::new("keep.txt", "old")]).unwrap();
+        for bad in ["../escape.txt", "/etc/x", "a/../../x", ""] {
+            assert!(write_atomic(&out, &[OutputFile::new(bad, "x")]).is_err(), "{bad}");
+        }
+        assert_eq!(fs::read_to_string(out.join("keep.txt")).unwrap(), "old", "a failed write keeps the old output");
+        assert!(!dir.path().join("escape.txt").exists());
+    }
+
+    #[test]
+    fn refuses_dangerous_output_folders() {
+        let site = tempfile::tempdir().unwrap();
+        fs::create_dir_all(site.path().join("content")).unwrap();
+        assert!(check_output_dir(site.path(), &site.path().join("public")).is_ok());
+        for bad in [
+            site.path().to_path_buf(),
+            site.path().join("content"),
+            site.path().join("themes"),
+            site.path().join(".."),
+            PathBuf::from("/"),
+        ] {
+            assert!(check_output_dir(site.path(), &bad).is_err(), "{}", bad.display());
+        }
+    }
+}

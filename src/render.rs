@@ -1,0 +1,255 @@
+//! Markdown → safe HTML for the site: heading anchors and a table of contents,
+//! a copy button on every code block, scrollable tables, no dangerous URLs,
+//! and raw HTML sanitised with ammonia.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::markdown::options;
+
+/// One heading in a page's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A rendered body. When a byte range was cut out (`skip`), the HTML before and
+/// after it are kept apart so a template can put something in its place.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Rendered {
+    pub before: String,
+    pub after: String,
+    pub toc: Vec<TocEntry>,
+}
+
+/// Renders `md` (which starts at file offset `base`). Events whose source lies
+/// in `skip` (file offsets) are left out.
+pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
+    let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options()).into_offset_iter().collect();
+    let has_raw_html = events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let toc = anchor_headings(&mut events);
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    let mut code_lang = false;
+    for (event, range) in events {
+        let at = base + range.start;
+        if skip.as_ref().is_some_and(|s| s.contains(&at)) {
+            continue;
+        }
+        let out = if skip.as_ref().is_some_and(|s| at >= s.end) { &mut after } else { &mut before };
+        push_event(out, event, &mut code_lang);
+    }
+    let finish = |events: Vec<Event>| {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        if has_raw_html {
+            sanitiser().clean(&html).to_string()
+        } else {
+            html
+        }
+    };
+    Rendered { before: finish(before), after: finish(after), toc }
+}
+
+fn push_event<'a>(out: &mut Vec<Event<'a>>, event: Event<'a>, in_code: &mut bool) {
+    match event {
+        Event::Start(Tag::CodeBlock(kind)) => {
+            *in_code = true;
+            out.push(Event::Html(CowStr::from(
+                "<div class=\"code\"><button type=\"button\" class=\"copy\" aria-label=\"Copy to clipboard\">Copy</button>",
+            )));
+            out.push(Event::Start(Tag::CodeBlock(kind)));
+        }
+        Event::End(TagEnd::CodeBlock) => {
+            *in_code = false;
+            out.push(Event::End(TagEnd::CodeBlock));
+            out.push(Event::Html(CowStr::from("</div>")));
+        }
+        Event::Start(Tag::Table(a)) => {
+            out.push(Event::Html(CowStr::from("<div class=\"table-wrap\">")));
+            out.push(Event::Start(Tag::Table(a)));
+        }
+        Event::End(TagEnd::Table) => {
+            out.push(Event::End(TagEnd::Table));
+            out.push(Event::Html(CowStr::from("</div>")));
+        }
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            out.push(Event::Start(Tag::Link { link_type, dest_url: safe_url(dest_url), title, id }));
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            out.push(Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id }));
+        }
+        other => out.push(other),
+    }
+}
+
+/// Gives each heading an id (its own `{#id}` or a slug of its text, made
+/// unique) and a visible anchor link. Returns the level 2–3 headings.
+fn anchor_headings(events: &mut [(Event, Range<usize>)]) -> Vec<TocEntry> {
+    let mut toc = Vec::new();
+    let mut used = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 else {
+            i += 1;
+            continue;
+        };
+        let (level, explicit) = (*level as u8, id.clone());
+        let end = (i..events.len()).find(|&j| matches!(events[j].0, Event::End(TagEnd::Heading(_)))).unwrap_or(i);
+        let text: String = events[i + 1..end]
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let base = explicit.map(|s| heading_slug(&s)).unwrap_or_else(|| heading_slug(&text));
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        let mut unique = base.clone();
+        let mut n = 1;
+        while !used.insert(unique.clone()) {
+            n += 1;
+            unique = format!("{base}-{n}");
+        }
+        if (2..=3).contains(&level) {
+            toc.push(TocEntry { level, id: unique.clone(), title: text.trim().to_string() });
+        }
+        let range = events[i].1.clone();
+        events[i].0 = Event::Html(CowStr::from(format!("<h{level} id=\"{unique}\">")));
+        events[end].0 = Event::Html(CowStr::from(format!(
+            "<a class=\"anchor\" href=\"#{unique}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+        )));
+        events[end].1 = range;
+        i = end + 1;
+    }
+    toc
+}
+
+/// An id for a heading: lower-case letters, digits and dashes.
+pub fn heading_slug(text: &str) -> String {
+    crate::url::incident_slug(text)
+}
+
+/// Keeps a link or image URL only if it is relative, a fragment, or uses a
+/// scheme that cannot run code. Anything else becomes `#`.
+pub fn safe_url(url: CowStr) -> CowStr {
+    if is_safe_url(&url) {
+        url
+    } else {
+        CowStr::from("#")
+    }
+}
+
+pub fn is_safe_url(url: &str) -> bool {
+    // Browsers ignore ASCII whitespace and control characters inside a scheme.
+    let compact: String = url.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control()).collect();
+    let lower = compact.to_ascii_lowercase();
+    match lower.find(':') {
+        None => true,
+        Some(colon) => {
+            let scheme = &lower[..colon];
+            // A colon after the first `/`, `?` or `#` is part of a path, not a scheme.
+            if scheme.contains(['/', '?', '#']) {
+                return true;
+            }
+            matches!(scheme, "http" | "https" | "mailto" | "tel")
+        }
+    }
+}
+
+fn sanitiser() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_tags(["button", "input"])
+            .add_generic_attributes(["class"])
+            .add_tag_attributes("button", ["type", "aria-label"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("a", ["aria-label"])
+            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
+        for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+            b.add_tag_attributes(h, ["id"]);
+        }
+        b
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> String {
+        render(md, 0, None).before
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_a_toc() {
+        let r = render("# Title\n## Root cause\ntext\n## Root cause\n### Why? `x`\n", 0, None);
+        assert!(r.before.contains("<h2 id=\"root-cause\">Root cause<a class=\"anchor\" href=\"#root-cause\""));
+        assert!(r.before.contains("<h2 id=\"root-cause-2\">"));
+        let toc: Vec<_> = r.toc.iter().map(|t| (t.level, t.id.as_str(), t.title.as_str())).collect();
+        assert_eq!(toc, [(2, "root-cause", "Root cause"), (2, "root-cause-2", "Root cause"), (3, "why-x", "Why? x")]);
+    }
+
+    #[test]
+    fn code_blocks_get_a_copy_button() {
+        let h = html("```sh\nkubectl get pods\n```\n");
+        assert!(h.starts_with("<div class=\"code\"><button type=\"button\" class=\"copy\""), "{h}");
+        assert!(h.contains("<pre><code class=\"language-sh\">kubectl get pods\n</code></pre>\n</div>"), "{h}");
+    }
+
+    #[test]
+    fn dangerous_urls_are_dropped() {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](java\tscript:alert(1))",
+            "[x](data:text/html,<b>)",
+            "[x](vbscript:msgbox)",
+            "![i](javascript:alert(1))",
+        ] {
+            let h = html(md).to_lowercase();
+            let attrs: Vec<&str> = h.split("href=\"").chain(h.split("src=\"")).skip(1).collect();
+            assert!(
+                attrs.iter().all(|a| !a.starts_with("javascript")
+                    && !a.starts_with("data")
+                    && !a.starts_with("vbscript")
+                    && !a.starts_with("java\t")),
+                "{md} → {h}"
+            );
+        }
+        assert!(html("[x](https://example.com/a?b=c:d)").contains("href=\"https://example.com/a?b=c:d\""));
+        assert!(html("[x](../runbooks/a/index.html#step-2)").contains("href=\"../runbooks/a/index.html#step-2\""));
+        assert!(html("[x](docs/a:b)").contains("href=\"docs/a:b\""));
+    }
+
+    #[test]
+    fn raw_html_is_sanitised() {
+        let h = html("<script>alert(1)</script>\n\n<p onclick=\"x()\">hi <iframe src=\"https://x\"></iframe><b>bold</b></p>\n\n<a href=\"javascript:alert(1)\">a</a>\n");
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("onclick"), "{h}");
+        assert!(!h.contains("<iframe"), "{h}");
+        assert!(!h.contains("javascript:"), "{h}");
+        assert!(h.contains("<b>bold</b>"), "{h}");
+    }
+
+    #[test]
+    fn text_is_escaped_without_raw_html() {
+        assert_eq!(html("a < b & c > d"), "<p>a &lt; b &amp; c &gt; d</p>\n");
+    }
+
+    #[test]
+    fn skip_splits_the_body() {
+        let md = "## A\none\n## Action items\n- x\n## B\ntwo\n";
+        let start = md.find("- x").unwrap();
+        let end = md.find("## B").unwrap();
+        let r = render(md, 10, Some(start + 10..end + 10));
+        assert!(r.before.contains("one") && r.before.contains("Action items") && !r.before.contains("<li>"));
+        assert!(r.after.contains("two") && !r.after.contains("<li>"));
+    }
+}

@@ -1,0 +1,300 @@
+//! The typed template contexts: one struct per page kind, plus the small
+//! pieces they share. Templates get exactly these fields and nothing else;
+//! every link is computed here, relative to the page it appears on.
+
+use serde::Serialize;
+
+use crate::render::{Rendered, TocEntry};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub text: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavLink {
+    pub text: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+/// What every page's layout needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Layout {
+    pub site_title: String,
+    pub title: String,
+    pub description: String,
+    pub home: String,
+    pub css: String,
+    pub js: String,
+    pub nav: Vec<NavLink>,
+    /// Absolute URL of this page when `base_url` is absolute, for `<link rel=canonical>`.
+    pub canonical: Option<String>,
+    pub feed: String,
+    pub today: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Severity {
+    pub id: String,
+    /// CSS class: `sev-1` … `sev-4`, or `sev-other`.
+    pub class: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentRow {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    pub severity: Option<Severity>,
+    pub services: Vec<Link>,
+    pub date: String,
+    pub year: i32,
+    pub duration: Option<String>,
+    pub status: String,
+    pub summary: String,
+    pub open_items: usize,
+    pub overdue_items: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunbookRow {
+    pub title: String,
+    pub href: String,
+    pub service: String,
+    pub owner: String,
+    pub alerts: Vec<Link>,
+    pub stale: bool,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group<T> {
+    pub name: String,
+    pub href: Option<String>,
+    pub items: Vec<T>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FilterLink {
+    pub text: String,
+    pub href: String,
+    pub count: usize,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Filters {
+    pub all: String,
+    pub severities: Vec<FilterLink>,
+    pub services: Vec<FilterLink>,
+    pub years: Vec<FilterLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomePage {
+    pub layout: Layout,
+    pub incidents_href: String,
+    pub runbooks_href: String,
+    pub alerts_href: String,
+    pub status_href: String,
+    pub incident_count: usize,
+    pub open_items: usize,
+    pub overdue_items: usize,
+    pub stale_runbooks: usize,
+    pub latest: Vec<IncidentRow>,
+    pub runbook_groups: Vec<Group<RunbookRow>>,
+    pub statuses: Vec<StatusRow>,
+    pub pages: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentListPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub filters: Filters,
+    pub years: Vec<Group<IncidentRow>>,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeRow {
+    pub label: &'static str,
+    pub value: String,
+    pub iso: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DurationRow {
+    pub label: &'static str,
+    pub abbr: &'static str,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionItemRow {
+    pub text: String,
+    pub owner: String,
+    pub due: String,
+    pub kind: String,
+    pub status: &'static str,
+    pub overdue: bool,
+    pub ticket: Option<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentPage {
+    pub layout: Layout,
+    pub id: String,
+    pub title: String,
+    pub severity: Option<Severity>,
+    pub status: String,
+    pub services: Vec<Link>,
+    pub tags: Vec<Link>,
+    pub detected_by: Option<String>,
+    pub root_cause_category: Option<String>,
+    pub commander: Option<String>,
+    pub comms_lead: Option<String>,
+    pub times: Vec<TimeRow>,
+    pub durations: Vec<DurationRow>,
+    pub body: Rendered,
+    pub toc: Vec<TocEntry>,
+    pub action_items: Vec<ActionItemRow>,
+    pub open_items: usize,
+    pub overdue_items: usize,
+    pub runbooks: Vec<Link>,
+    pub related: Vec<Link>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunbookListPage {
+    pub layout: Layout,
+    pub groups: Vec<Group<RunbookRow>>,
+    pub count: usize,
+    pub stale: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunbookPage {
+    pub layout: Layout,
+    pub title: String,
+    pub service: Link,
+    pub owner: String,
+    pub severity: Option<Severity>,
+    pub alerts: Vec<Link>,
+    pub last_reviewed: Option<String>,
+    pub stale: bool,
+    pub review_every: String,
+    pub body: Rendered,
+    pub toc: Vec<TocEntry>,
+    pub used_by: Vec<IncidentRow>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertRow {
+    pub name: String,
+    pub href: String,
+    pub runbook: Link,
+    pub service: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertListPage {
+    pub layout: Layout,
+    pub alerts: Vec<AlertRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertPage {
+    pub layout: Layout,
+    pub name: String,
+    pub runbook: Link,
+    pub service: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusRow {
+    pub title: String,
+    pub href: String,
+    pub phase: String,
+    pub audience: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusTemplateView {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    pub phase: String,
+    pub audience: String,
+    pub channel: Option<String>,
+    pub text: String,
+    pub placeholders: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cadence {
+    pub severity: Severity,
+    pub every: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseGroup {
+    pub phase: String,
+    pub title: String,
+    pub audiences: Vec<Group<StatusTemplateView>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusListPage {
+    pub layout: Layout,
+    pub phases: Vec<PhaseGroup>,
+    pub cadence: Vec<Cadence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusPage {
+    pub layout: Layout,
+    pub template: StatusTemplateView,
+    pub cadence: Vec<Cadence>,
+    pub index_href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TermListPage {
+    pub layout: Layout,
+    pub kind: &'static str,
+    pub terms: Vec<FilterLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TermPage {
+    pub layout: Layout,
+    pub kind: &'static str,
+    pub name: String,
+    pub incidents: Vec<IncidentRow>,
+    pub runbooks: Vec<RunbookRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FreePage {
+    pub layout: Layout,
+    pub title: String,
+    pub body: Rendered,
+    pub toc: Vec<TocEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotFoundPage {
+    pub layout: Layout,
+    pub incidents_href: String,
+    pub runbooks_href: String,
+    pub alerts_href: String,
+}

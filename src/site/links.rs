@@ -1,0 +1,129 @@
+//! Where every page lives, and the relative link from one page to another.
+//! All internal links are relative, so the site works from any sub-path and
+//! from disk; they name `index.html` unless `pretty_urls` is on.
+
+use crate::url;
+
+/// The output folders of the site's pages. Every page is `<dir>/index.html`.
+pub mod dir {
+    use super::url;
+
+    pub const HOME: &str = "";
+    pub const INCIDENTS: &str = "incidents";
+    pub const RUNBOOKS: &str = "runbooks";
+    pub const ALERTS: &str = "alerts";
+    pub const STATUS: &str = "status";
+    pub const SERVICES: &str = "services";
+    pub const TAGS: &str = "tags";
+
+    pub fn incident(slug: &str) -> String {
+        format!("incidents/{slug}")
+    }
+    pub fn runbook(slug: &str) -> String {
+        format!("runbooks/{slug}")
+    }
+    pub fn alert(name: &str) -> String {
+        format!("alerts/{name}")
+    }
+    pub fn status(slug: &str) -> String {
+        format!("status/{slug}")
+    }
+    pub fn page(slug: &str) -> String {
+        format!("pages/{slug}")
+    }
+    pub fn service(name: &str) -> String {
+        format!("services/{}", term(name))
+    }
+    pub fn tag(name: &str) -> String {
+        format!("tags/{}", term(name))
+    }
+    pub fn severity(id: &str) -> String {
+        format!("incidents/severity/{}", term(id))
+    }
+    pub fn year(year: i32) -> String {
+        format!("incidents/year/{year}")
+    }
+    /// A service or tag name as a URL segment (never empty).
+    pub fn term(name: &str) -> String {
+        let s = url::incident_slug(name);
+        if s.is_empty() {
+            "-".into()
+        } else {
+            s
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Linker {
+    pub pretty: bool,
+}
+
+fn depth(dir: &str) -> usize {
+    if dir.is_empty() {
+        0
+    } else {
+        dir.split('/').count()
+    }
+}
+
+impl Linker {
+    /// The file a page is written to.
+    pub fn file(dir: &str) -> String {
+        if dir.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{dir}/index.html")
+        }
+    }
+
+    /// The relative link from the page in `from` to the page in `to`.
+    pub fn page(&self, from: &str, to: &str) -> String {
+        let up = "../".repeat(depth(from));
+        match (self.pretty, to.is_empty()) {
+            (true, true) if up.is_empty() => "./".into(),
+            (true, true) => up,
+            (true, false) => format!("{up}{to}/"),
+            (false, true) => format!("{up}index.html"),
+            (false, false) => format!("{up}{to}/index.html"),
+        }
+    }
+
+    /// The relative link from the page in `from` to a file at the site root (`static/debrief.css`).
+    pub fn file_link(&self, from: &str, path: &str) -> String {
+        format!("{}{path}", "../".repeat(depth(from)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_relative_and_name_files() {
+        let l = Linker { pretty: false };
+        assert_eq!(l.page("", "incidents"), "incidents/index.html");
+        assert_eq!(
+            l.page("incidents/inc-1", "runbooks/payments/high-error-rate"),
+            "../../runbooks/payments/high-error-rate/index.html"
+        );
+        assert_eq!(l.page("runbooks/a/b", ""), "../../../index.html");
+        assert_eq!(l.file_link("alerts/X", "static/debrief.css"), "../../static/debrief.css");
+        assert_eq!(Linker::file("incidents"), "incidents/index.html");
+    }
+
+    #[test]
+    fn pretty_links_name_folders() {
+        let l = Linker { pretty: true };
+        assert_eq!(l.page("", ""), "./");
+        assert_eq!(l.page("incidents", ""), "../");
+        assert_eq!(l.page("incidents", "runbooks/x"), "../runbooks/x/");
+    }
+
+    #[test]
+    fn terms_never_escape() {
+        assert_eq!(dir::service("../../etc"), "services/etc");
+        assert_eq!(dir::tag("…"), "tags/-");
+        assert_eq!(dir::severity("SEV-1"), "incidents/severity/sev-1");
+    }
+}

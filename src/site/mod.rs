@@ -1,0 +1,761 @@
+//! Rendering the site: the parsed `Site` in, `OutputFile`s out. Pure: no file
+//! system, no clock; "today" and every option arrive as data.
+
+pub mod context;
+pub mod feeds;
+pub mod links;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Datelike, Duration, FixedOffset};
+use minijinja::Value;
+use rayon::prelude::*;
+
+use crate::action_item::Status as ItemStatus;
+use crate::incident::{Incident, Status};
+use crate::model::Site;
+use crate::output::OutputFile;
+use crate::runbook::Runbook;
+use crate::status::{StatusTemplate, PHASES};
+use crate::theme::Theme;
+use context::*;
+use links::{dir, Linker};
+
+/// What `build` was asked for, beyond the config.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Include draft post-mortems.
+    pub drafts: bool,
+    /// Overrides `base_url` from the config.
+    pub base_url: Option<String>,
+}
+
+/// Lookups over the site, built once and shared by every page.
+pub struct Index<'a> {
+    pub site: &'a Site,
+    pub linker: Linker,
+    pub base_url: String,
+    /// Published (and, with `--drafts`, draft) post-mortems, newest first.
+    pub incidents: Vec<&'a Incident>,
+    pub runbooks: Vec<&'a Runbook>,
+    runbook_by_slug: HashMap<&'a str, &'a Runbook>,
+    incident_by_slug: HashMap<&'a str, &'a Incident>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(site: &'a Site, opts: &BuildOptions) -> Index<'a> {
+        let mut incidents: Vec<&Incident> = site.incidents.iter().filter(|i| opts.drafts || !i.is_draft()).collect();
+        incidents.sort_by(|a, b| b.times.started.cmp(&a.times.started).then_with(|| a.meta.slug.cmp(&b.meta.slug)));
+        let mut runbooks: Vec<&Runbook> = site.runbooks.iter().collect();
+        runbooks
+            .sort_by(|a, b| (&a.service, &a.meta.title, &a.meta.slug).cmp(&(&b.service, &b.meta.title, &b.meta.slug)));
+        Index {
+            site,
+            linker: Linker { pretty: site.settings.config.pretty_urls },
+            base_url: opts.base_url.clone().unwrap_or_else(|| site.settings.config.base_url.clone()),
+            runbook_by_slug: runbooks.iter().map(|r| (r.meta.slug.as_str(), *r)).collect(),
+            incident_by_slug: incidents.iter().map(|i| (i.meta.slug.as_str(), *i)).collect(),
+            incidents,
+            runbooks,
+        }
+    }
+
+    fn today(&self) -> chrono::NaiveDate {
+        self.site.settings.today.date
+    }
+
+    /// An absolute URL for a page folder, when `base_url` is absolute.
+    pub fn absolute(&self, dir: &str) -> Option<String> {
+        let base = self.base_url.trim_end_matches('/');
+        (base.starts_with("http://") || base.starts_with("https://")).then(|| {
+            if dir.is_empty() {
+                format!("{base}/")
+            } else {
+                format!("{base}/{dir}/")
+            }
+        })
+    }
+
+    fn layout(&self, from: &str, title: &str, description: &str) -> Layout {
+        let nav = [
+            ("Incidents", dir::INCIDENTS),
+            ("Runbooks", dir::RUNBOOKS),
+            ("Alerts", dir::ALERTS),
+            ("Status updates", dir::STATUS),
+        ]
+        .into_iter()
+        .map(|(text, to)| NavLink {
+            text,
+            href: self.linker.page(from, to),
+            current: from == to || from.starts_with(&format!("{to}/")),
+        })
+        .collect();
+        let config = &self.site.settings.config;
+        Layout {
+            site_title: config.title.clone(),
+            title: title.to_string(),
+            description: description.to_string(),
+            home: self.linker.page(from, dir::HOME),
+            css: self.linker.file_link(from, "static/debrief.css"),
+            js: self.linker.file_link(from, "static/debrief.js"),
+            nav,
+            canonical: self.absolute(from),
+            feed: self.linker.file_link(from, "feed.xml"),
+            today: self.today().to_string(),
+        }
+    }
+
+    fn severity(&self, from: &str, id: &Option<String>, rank: Option<usize>) -> Option<Severity> {
+        let id = id.as_ref()?;
+        let class = match rank {
+            Some(r) if r < 4 => format!("sev-{}", r + 1),
+            _ => "sev-other".into(),
+        };
+        Some(Severity { id: id.clone(), class, href: self.linker.page(from, &dir::severity(id)) })
+    }
+
+    fn service_links(&self, from: &str, names: &[String]) -> Vec<Link> {
+        names.iter().map(|n| Link { text: n.clone(), href: self.linker.page(from, &dir::service(n)) }).collect()
+    }
+
+    fn item_counts(&self, i: &Incident) -> (usize, usize) {
+        let open: Vec<_> = i.action_items.iter().filter(|a| a.status == ItemStatus::Open).collect();
+        let overdue = open.iter().filter(|a| is_overdue(a, self.today())).count();
+        (open.len(), overdue)
+    }
+
+    pub fn incident_row(&self, from: &str, i: &Incident) -> IncidentRow {
+        let (open_items, overdue_items) = self.item_counts(i);
+        let started = i.times.started.map(|t| i.zone.local_date(t));
+        IncidentRow {
+            id: i.meta.id.clone(),
+            title: i.meta.title.clone(),
+            href: self.linker.page(from, &dir::incident(&i.meta.slug)),
+            severity: self.severity(from, &i.severity, i.severity_rank),
+            services: self.service_links(from, &i.services),
+            date: started.map(|d| d.to_string()).unwrap_or_default(),
+            year: started.map_or(0, |d| d.year()),
+            duration: duration_between(i.times.started, i.times.resolved).map(human_duration),
+            status: status_label(i.status).into(),
+            summary: i.meta.summary.clone(),
+            open_items,
+            overdue_items,
+        }
+    }
+
+    fn runbook_row(&self, from: &str, r: &Runbook) -> RunbookRow {
+        RunbookRow {
+            title: r.meta.title.clone(),
+            href: self.linker.page(from, &dir::runbook(&r.meta.slug)),
+            service: r.service.clone(),
+            owner: r.owner.clone(),
+            alerts: r
+                .alerts
+                .iter()
+                .map(|a| Link { text: a.value.clone(), href: self.linker.page(from, &dir::alert(&a.value)) })
+                .collect(),
+            stale: r.stale,
+            summary: r.meta.summary.clone(),
+        }
+    }
+
+    fn runbook_groups(&self, from: &str, runbooks: &[&Runbook]) -> Vec<Group<RunbookRow>> {
+        let mut groups: BTreeMap<&str, Vec<RunbookRow>> = BTreeMap::new();
+        for r in runbooks {
+            groups.entry(r.service.as_str()).or_default().push(self.runbook_row(from, r));
+        }
+        groups
+            .into_iter()
+            .map(|(name, items)| Group {
+                name: name.to_string(),
+                href: Some(self.linker.page(from, &dir::service(name))),
+                items,
+            })
+            .collect()
+    }
+
+    fn status_row(&self, from: &str, s: &StatusTemplate) -> StatusRow {
+        StatusRow {
+            title: s.meta.title.clone(),
+            href: self.linker.page(from, &dir::status(&s.meta.slug)),
+            phase: s.phase.clone().unwrap_or_default(),
+            audience: s.audience.clone(),
+        }
+    }
+
+    fn statuses(&self) -> Vec<&'a StatusTemplate> {
+        let mut all: Vec<&StatusTemplate> = self.site.statuses.iter().collect();
+        let phase_rank =
+            |s: &StatusTemplate| PHASES.iter().position(|p| Some(*p) == s.phase.as_deref()).unwrap_or(PHASES.len());
+        all.sort_by(|a, b| {
+            (phase_rank(a), &a.audience, &a.meta.title).cmp(&(phase_rank(b), &b.audience, &b.meta.title))
+        });
+        all
+    }
+
+    fn cadence(&self, from: &str) -> Vec<Cadence> {
+        self.site
+            .settings
+            .scale
+            .levels
+            .iter()
+            .map(|l| Cadence {
+                severity: self.severity(from, &Some(l.id.clone()), Some(l.rank)).expect("a level has an id"),
+                every: l.update_every.map(human_duration).unwrap_or_else(|| "when there is news".into()),
+                description: l.description.clone(),
+            })
+            .collect()
+    }
+}
+
+pub fn is_overdue(item: &crate::action_item::ActionItem, today: chrono::NaiveDate) -> bool {
+    item.status == ItemStatus::Open
+        && item.due.as_ref().and_then(|d| crate::time::parse_date(&d.text)).is_some_and(|due| due < today)
+}
+
+pub fn status_label(s: Option<Status>) -> &'static str {
+    match s {
+        Some(Status::Draft) => "draft",
+        Some(Status::InReview) => "in review",
+        Some(Status::Published) => "published",
+        None => "",
+    }
+}
+
+pub fn duration_between(a: Option<DateTime<FixedOffset>>, b: Option<DateTime<FixedOffset>>) -> Option<Duration> {
+    Some(b? - a?)
+}
+
+/// `45 min`, `1 h 5 min`, `2 d 4 h`.
+pub fn human_duration(d: Duration) -> String {
+    let mins = d.num_minutes().max(0);
+    let (days, hours, minutes) = (mins / 1440, (mins % 1440) / 60, mins % 60);
+    match (days, hours, minutes) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+/// `2025-03-25 14:15 UTC` or `2025-06-12 09:40 UTC+01:00`.
+pub fn show_time(t: DateTime<FixedOffset>) -> String {
+    let offset = t.offset().local_minus_utc();
+    if offset == 0 {
+        t.format("%Y-%m-%d %H:%M UTC").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M UTC%:z").to_string()
+    }
+}
+
+/// Renders every page and file of the site.
+pub fn render(site: &Site, theme: &Theme, opts: &BuildOptions) -> anyhow::Result<Vec<OutputFile>> {
+    let ix = Index::new(site, opts);
+    let mut files: Vec<OutputFile> = Vec::new();
+    let page = |dir: &str, template: &str, ctx: Value| -> anyhow::Result<OutputFile> {
+        Ok(OutputFile::new(Linker::file(dir), theme.render(template, ctx)?))
+    };
+    files.push(page(dir::HOME, "index.html", Value::from_serialize(home(&ix)))?);
+    files.extend(
+        incident_lists(&ix)
+            .into_iter()
+            .map(|(d, ctx)| page(&d, "incidents.html", Value::from_serialize(ctx)))
+            .collect::<anyhow::Result<Vec<_>>>()?,
+    );
+    let incident_pages: anyhow::Result<Vec<OutputFile>> = (0..ix.incidents.len())
+        .into_par_iter()
+        .map(|n| {
+            let i = ix.incidents[n];
+            page(&dir::incident(&i.meta.slug), "incident.html", Value::from_serialize(incident_page(&ix, n)))
+        })
+        .collect();
+    files.extend(incident_pages?);
+    files.push(page(dir::RUNBOOKS, "runbooks.html", Value::from_serialize(runbook_list(&ix)))?);
+    let runbook_pages: anyhow::Result<Vec<OutputFile>> = ix
+        .runbooks
+        .par_iter()
+        .map(|r| page(&dir::runbook(&r.meta.slug), "runbook.html", Value::from_serialize(runbook_page(&ix, r))))
+        .collect();
+    files.extend(runbook_pages?);
+    files.push(page(dir::ALERTS, "alerts.html", Value::from_serialize(alert_list(&ix)))?);
+    for (name, ctx) in alert_pages(&ix) {
+        files.push(page(&dir::alert(&name), "alert.html", Value::from_serialize(ctx))?);
+    }
+    files.push(page(dir::STATUS, "status_list.html", Value::from_serialize(status_list(&ix)))?);
+    for s in ix.statuses() {
+        files.push(page(&dir::status(&s.meta.slug), "status.html", Value::from_serialize(status_page(&ix, s)))?);
+    }
+    for (d, ctx) in term_pages(&ix) {
+        files.push(page(&d, "term.html", Value::from_serialize(ctx))?);
+    }
+    for (d, ctx) in term_lists(&ix) {
+        files.push(page(&d, "terms.html", Value::from_serialize(ctx))?);
+    }
+    for p in &site.pages {
+        let d = dir::page(&p.meta.slug);
+        let ctx = FreePage {
+            layout: ix.layout(&d, &p.meta.title, &p.meta.summary),
+            title: p.meta.title.clone(),
+            body: p.meta.html.clone(),
+            toc: p.meta.html.toc.clone(),
+        };
+        files.push(page(&d, "page.html", Value::from_serialize(ctx))?);
+    }
+    let not_found = NotFoundPage {
+        layout: ix.layout(dir::HOME, "Page not found", ""),
+        incidents_href: ix.linker.page(dir::HOME, dir::INCIDENTS),
+        runbooks_href: ix.linker.page(dir::HOME, dir::RUNBOOKS),
+        alerts_href: ix.linker.page(dir::HOME, dir::ALERTS),
+    };
+    files.push(OutputFile::new("404.html", theme.render("404.html", Value::from_serialize(not_found))?));
+    files.push(OutputFile::new("feed.xml", feeds::atom(&ix)));
+    files.push(OutputFile::new("incidents.json", feeds::incidents_json(&ix)));
+    let html_pages: Vec<String> =
+        files.iter().filter(|f| f.path.ends_with("index.html")).map(|f| f.path.clone()).collect();
+    files.push(OutputFile::new("sitemap.xml", feeds::sitemap(&ix, &html_pages)));
+    for (path, bytes) in theme.statics() {
+        files.push(OutputFile::new(format!("static/{path}"), bytes.to_vec()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn home(ix: &Index) -> HomePage {
+    let from = dir::HOME;
+    let (open, overdue) = ix.incidents.iter().map(|i| ix.item_counts(i)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    HomePage {
+        layout: ix.layout(from, &ix.site.settings.config.title, "Runbooks, status updates and post-mortems"),
+        incidents_href: ix.linker.page(from, dir::INCIDENTS),
+        runbooks_href: ix.linker.page(from, dir::RUNBOOKS),
+        alerts_href: ix.linker.page(from, dir::ALERTS),
+        status_href: ix.linker.page(from, dir::STATUS),
+        incident_count: ix.incidents.len(),
+        open_items: open,
+        overdue_items: overdue,
+        stale_runbooks: ix.runbooks.iter().filter(|r| r.stale).count(),
+        latest: ix.incidents.iter().take(8).map(|i| ix.incident_row(from, i)).collect(),
+        runbook_groups: ix.runbook_groups(from, &ix.runbooks),
+        statuses: ix.statuses().into_iter().map(|s| ix.status_row(from, s)).collect(),
+        pages: ix
+            .site
+            .pages
+            .iter()
+            .map(|p| Link { text: p.meta.title.clone(), href: ix.linker.page(from, &dir::page(&p.meta.slug)) })
+            .collect(),
+    }
+}
+
+/// `/incidents/` and its filter pages (by severity and by year); services have their own pages.
+fn incident_lists(ix: &Index) -> Vec<(String, IncidentListPage)> {
+    let mut out = Vec::new();
+    let mut by_severity: BTreeMap<(usize, String), Vec<&Incident>> = BTreeMap::new();
+    let mut by_year: BTreeMap<i32, Vec<&Incident>> = BTreeMap::new();
+    let mut by_service: BTreeMap<String, usize> = BTreeMap::new();
+    for i in &ix.incidents {
+        if let (Some(id), Some(rank)) = (&i.severity, i.severity_rank) {
+            by_severity.entry((rank, id.clone())).or_default().push(i);
+        }
+        if let Some(t) = i.times.started {
+            by_year.entry(i.zone.local_date(t).year()).or_default().push(i);
+        }
+        for s in &i.services {
+            *by_service.entry(s.clone()).or_default() += 1;
+        }
+    }
+    let filters = |from: &str| Filters {
+        all: ix.linker.page(from, dir::INCIDENTS),
+        severities: by_severity
+            .iter()
+            .map(|((_, id), v)| FilterLink {
+                text: id.clone(),
+                href: ix.linker.page(from, &dir::severity(id)),
+                count: v.len(),
+                current: from == dir::severity(id),
+            })
+            .collect(),
+        services: by_service
+            .iter()
+            .map(|(s, n)| FilterLink {
+                text: s.clone(),
+                href: ix.linker.page(from, &dir::service(s)),
+                count: *n,
+                current: false,
+            })
+            .collect(),
+        years: by_year
+            .iter()
+            .rev()
+            .map(|(y, v)| FilterLink {
+                text: y.to_string(),
+                href: ix.linker.page(from, &dir::year(*y)),
+                count: v.len(),
+                current: from == dir::year(*y),
+            })
+            .collect(),
+    };
+    let list = |from: String, heading: String, items: &[&Incident]| {
+        let page = IncidentListPage {
+            layout: ix.layout(&from, &heading, "Every post-mortem, newest first"),
+            heading,
+            filters: filters(&from),
+            years: group_by_year(ix, &from, items),
+            count: items.len(),
+        };
+        (from, page)
+    };
+    out.push(list(dir::INCIDENTS.to_string(), "Post-mortems".into(), &ix.incidents));
+    for ((_, id), items) in &by_severity {
+        out.push(list(dir::severity(id), format!("{id} post-mortems"), items));
+    }
+    for (year, items) in &by_year {
+        out.push(list(dir::year(*year), format!("Post-mortems from {year}"), items));
+    }
+    out
+}
+
+fn group_by_year(ix: &Index, from: &str, items: &[&Incident]) -> Vec<Group<IncidentRow>> {
+    let mut groups: Vec<Group<IncidentRow>> = Vec::new();
+    for i in items {
+        let row = ix.incident_row(from, i);
+        let name = if row.year == 0 { "Undated".to_string() } else { row.year.to_string() };
+        match groups.last_mut() {
+            Some(g) if g.name == name => g.items.push(row),
+            _ => groups.push(Group { name, href: None, items: vec![row] }),
+        }
+    }
+    groups
+}
+
+fn incident_page(ix: &Index, n: usize) -> IncidentPage {
+    let i = ix.incidents[n];
+    let from = dir::incident(&i.meta.slug);
+    let t = &i.times;
+    let times = [
+        ("Started", t.started),
+        ("Detected", t.detected),
+        ("Acknowledged", t.acknowledged),
+        ("Mitigated", t.mitigated),
+        ("Resolved", t.resolved),
+    ]
+    .into_iter()
+    .filter_map(|(label, v)| v.map(|v| TimeRow { label, value: show_time(v), iso: v.to_rfc3339() }))
+    .collect();
+    let durations = [
+        ("Time to detect", "TTD", t.detected),
+        ("Time to acknowledge", "TTA", t.acknowledged),
+        ("Time to mitigate", "TTM", t.mitigated),
+        ("Time to resolve", "TTR", t.resolved),
+    ]
+    .into_iter()
+    .filter_map(|(label, abbr, end)| {
+        duration_between(t.started, end).map(|d| DurationRow { label, abbr, value: human_duration(d) })
+    })
+    .collect();
+    let today = ix.today();
+    let action_items: Vec<ActionItemRow> = i
+        .action_items
+        .iter()
+        .map(|a| ActionItemRow {
+            text: a.text.clone(),
+            owner: a.owner.as_ref().map(|f| f.text.clone()).unwrap_or_default(),
+            due: a.due.as_ref().map(|f| f.text.clone()).unwrap_or_default(),
+            kind: a.kind.as_ref().map(|f| f.text.clone()).unwrap_or_default(),
+            status: match a.status {
+                ItemStatus::Open => "open",
+                ItemStatus::Done => "done",
+                ItemStatus::WontDo => "won't do",
+            },
+            overdue: is_overdue(a, today),
+            ticket: a.ticket.as_ref().map(|f| Link {
+                text: f.text.clone(),
+                href: if crate::render::is_safe_url(&f.text) && f.text.starts_with("http") {
+                    f.text.clone()
+                } else {
+                    String::new()
+                },
+            }),
+        })
+        .collect();
+    let (open_items, overdue_items) = ix.item_counts(i);
+    let link_incident = |other: &Incident| Link {
+        text: other.meta.title.clone(),
+        href: ix.linker.page(&from, &dir::incident(&other.meta.slug)),
+    };
+    IncidentPage {
+        layout: ix.layout(&from, &i.meta.title, &i.meta.summary),
+        id: i.meta.id.clone(),
+        title: i.meta.title.clone(),
+        severity: ix.severity(&from, &i.severity, i.severity_rank),
+        status: status_label(i.status).into(),
+        services: ix.service_links(&from, &i.services),
+        tags: i.tags.iter().map(|t| Link { text: t.clone(), href: ix.linker.page(&from, &dir::tag(t)) }).collect(),
+        detected_by: i.detected_by.clone(),
+        root_cause_category: i.root_cause_category.clone(),
+        commander: i.commander.clone(),
+        comms_lead: i.comms_lead.clone(),
+        times,
+        durations,
+        body: i.meta.html.clone(),
+        toc: i.meta.html.toc.clone(),
+        action_items,
+        open_items,
+        overdue_items,
+        runbooks: i
+            .runbooks
+            .iter()
+            .filter_map(|r| {
+                ix.runbook_by_slug
+                    .get(crate::url::path_slug(r.value.strip_prefix("runbooks/").unwrap_or(&r.value)).as_str())
+            })
+            .map(|r| Link { text: r.meta.title.clone(), href: ix.linker.page(&from, &dir::runbook(&r.meta.slug)) })
+            .collect(),
+        related: i
+            .related
+            .iter()
+            .filter_map(|r| ix.incident_by_slug.get(crate::url::incident_slug(&r.value).as_str()))
+            .map(|o| link_incident(o))
+            .collect(),
+        // Newest first: the previous (older) incident is the next in the list.
+        prev: ix.incidents.get(n + 1).map(|o| link_incident(o)),
+        next: n.checked_sub(1).and_then(|m| ix.incidents.get(m)).map(|o| link_incident(o)),
+        source: i.meta.rel_path.clone(),
+    }
+}
+
+fn runbook_list(ix: &Index) -> RunbookListPage {
+    RunbookListPage {
+        layout: ix.layout(dir::RUNBOOKS, "Runbooks", "Runbooks by service"),
+        groups: ix.runbook_groups(dir::RUNBOOKS, &ix.runbooks),
+        count: ix.runbooks.len(),
+        stale: ix.runbooks.iter().filter(|r| r.stale).count(),
+    }
+}
+
+fn runbook_page(ix: &Index, r: &Runbook) -> RunbookPage {
+    let from = dir::runbook(&r.meta.slug);
+    let slug = r.meta.slug.as_str();
+    let used_by = ix
+        .incidents
+        .iter()
+        .filter(|i| {
+            i.runbooks
+                .iter()
+                .any(|x| crate::url::path_slug(x.value.strip_prefix("runbooks/").unwrap_or(&x.value)) == slug)
+        })
+        .map(|i| ix.incident_row(&from, i))
+        .collect();
+    let rank = r.severity.as_ref().and_then(|s| ix.site.settings.scale.parse(s)).map(|l| l.rank);
+    RunbookPage {
+        layout: ix.layout(&from, &r.meta.title, &r.meta.summary),
+        title: r.meta.title.clone(),
+        service: Link { text: r.service.clone(), href: ix.linker.page(&from, &dir::service(&r.service)) },
+        owner: r.owner.clone(),
+        severity: ix.severity(&from, &r.severity, rank),
+        alerts: r
+            .alerts
+            .iter()
+            .map(|a| Link { text: a.value.clone(), href: ix.linker.page(&from, &dir::alert(&a.value)) })
+            .collect(),
+        last_reviewed: r.last_reviewed.map(|d| d.to_string()),
+        stale: r.stale,
+        review_every: ix.site.settings.config.runbooks.review_every.clone(),
+        body: r.meta.html.clone(),
+        toc: r.meta.html.toc.clone(),
+        used_by,
+        source: r.meta.rel_path.clone(),
+    }
+}
+
+fn alerts<'a>(ix: &Index<'a>) -> Vec<(String, &'a Runbook)> {
+    let mut all: Vec<(String, &Runbook)> = ix
+        .runbooks
+        .iter()
+        .flat_map(|r| {
+            r.alerts.iter().filter(|a| crate::url::is_safe_alert_name(&a.value)).map(move |a| (a.value.clone(), *r))
+        })
+        .collect();
+    all.sort_by(|a, b| a.0.to_ascii_lowercase().cmp(&b.0.to_ascii_lowercase()).then_with(|| a.0.cmp(&b.0)));
+    all.dedup_by(|a, b| a.0.eq_ignore_ascii_case(&b.0));
+    all
+}
+
+fn alert_list(ix: &Index) -> AlertListPage {
+    let from = dir::ALERTS;
+    AlertListPage {
+        layout: ix.layout(from, "Alerts", "Every alert and its runbook"),
+        alerts: alerts(ix)
+            .into_iter()
+            .map(|(name, r)| AlertRow {
+                href: ix.linker.page(from, &dir::alert(&name)),
+                name,
+                runbook: Link { text: r.meta.title.clone(), href: ix.linker.page(from, &dir::runbook(&r.meta.slug)) },
+                service: r.service.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn alert_pages(ix: &Index) -> Vec<(String, AlertPage)> {
+    alerts(ix)
+        .into_iter()
+        .map(|(name, r)| {
+            let from = dir::alert(&name);
+            let page = AlertPage {
+                layout: ix.layout(&from, &name, &format!("Runbook for {name}")),
+                runbook: Link { text: r.meta.title.clone(), href: ix.linker.page(&from, &dir::runbook(&r.meta.slug)) },
+                service: r.service.clone(),
+                name: name.clone(),
+            };
+            (name, page)
+        })
+        .collect()
+}
+
+fn status_view(ix: &Index, from: &str, s: &StatusTemplate) -> StatusTemplateView {
+    StatusTemplateView {
+        id: s.meta.id.clone(),
+        title: s.meta.title.clone(),
+        href: ix.linker.page(from, &dir::status(&s.meta.slug)),
+        phase: s.phase.clone().unwrap_or_default(),
+        audience: s.audience.clone(),
+        channel: s.channel.clone(),
+        text: s.text.clone(),
+        placeholders: s.placeholders.clone(),
+    }
+}
+
+fn status_list(ix: &Index) -> StatusListPage {
+    let from = dir::STATUS;
+    let statuses = ix.statuses();
+    let phases = PHASES
+        .iter()
+        .map(|phase| {
+            let audiences = ["external", "internal"]
+                .into_iter()
+                .map(|aud| Group {
+                    name: aud.to_string(),
+                    href: None,
+                    items: statuses
+                        .iter()
+                        .filter(|s| s.phase.as_deref() == Some(*phase) && s.audience == aud)
+                        .map(|s| status_view(ix, from, s))
+                        .collect(),
+                })
+                .filter(|g| !g.items.is_empty())
+                .collect();
+            let mut title = phase.to_string();
+            title[..1].make_ascii_uppercase();
+            PhaseGroup { phase: phase.to_string(), title, audiences }
+        })
+        .collect();
+    StatusListPage {
+        layout: ix.layout(from, "Status updates", "Pre-written status updates"),
+        phases,
+        cadence: ix.cadence(from),
+    }
+}
+
+fn status_page(ix: &Index, s: &StatusTemplate) -> StatusPage {
+    let from = dir::status(&s.meta.slug);
+    StatusPage {
+        layout: ix.layout(&from, &s.meta.title, "Fill in the blanks and copy"),
+        template: status_view(ix, &from, s),
+        cadence: ix.cadence(&from),
+        index_href: ix.linker.page(&from, dir::STATUS),
+    }
+}
+
+/// A service's or tag's documents.
+type Members<'a> = (Vec<&'a Incident>, Vec<&'a Runbook>);
+
+/// Services and tags: name → (incidents, runbooks).
+fn terms<'a>(ix: &Index<'a>) -> [(&'static str, BTreeMap<String, Members<'a>>); 2] {
+    let mut services: BTreeMap<String, Members> = BTreeMap::new();
+    let mut tags: BTreeMap<String, Members> = BTreeMap::new();
+    for i in &ix.incidents {
+        for s in &i.services {
+            services.entry(s.clone()).or_default().0.push(i);
+        }
+        for t in &i.tags {
+            tags.entry(t.clone()).or_default().0.push(i);
+        }
+    }
+    for r in &ix.runbooks {
+        services.entry(r.service.clone()).or_default().1.push(r);
+        for t in &r.tags {
+            tags.entry(t.clone()).or_default().1.push(r);
+        }
+    }
+    [("Service", services), ("Tag", tags)]
+}
+
+fn term_dir(kind: &str, name: &str) -> String {
+    if kind == "Service" {
+        dir::service(name)
+    } else {
+        dir::tag(name)
+    }
+}
+
+fn term_pages(ix: &Index) -> Vec<(String, TermPage)> {
+    let mut out = Vec::new();
+    for (kind, map) in terms(ix) {
+        for (name, (incidents, runbooks)) in map {
+            let from = term_dir(kind, &name);
+            let page = TermPage {
+                layout: ix.layout(&from, &name, &format!("{kind}: {name}")),
+                kind,
+                incidents: incidents.iter().map(|i| ix.incident_row(&from, i)).collect(),
+                runbooks: runbooks.iter().map(|r| ix.runbook_row(&from, r)).collect(),
+                name,
+            };
+            out.push((from, page));
+        }
+    }
+    // Two names can share a URL (`Payments`, `payments`): keep the first, so no page is written twice.
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
+}
+
+fn term_lists(ix: &Index) -> Vec<(String, TermListPage)> {
+    terms(ix)
+        .into_iter()
+        .map(|(kind, map)| {
+            let from = if kind == "Service" { dir::SERVICES } else { dir::TAGS };
+            let terms = map
+                .iter()
+                .map(|(name, (i, r))| FilterLink {
+                    text: name.clone(),
+                    href: ix.linker.page(from, &term_dir(kind, name)),
+                    count: i.len() + r.len(),
+                    current: false,
+                })
+                .collect();
+            let title = if kind == "Service" { "Services" } else { "Tags" };
+            (from.to_string(), TermListPage { layout: ix.layout(from, title, title), kind, terms })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_duration(Duration::minutes(45)), "45 min");
+        assert_eq!(human_duration(Duration::minutes(60)), "1 h");
+        assert_eq!(human_duration(Duration::minutes(66)), "1 h 6 min");
+        assert_eq!(human_duration(Duration::minutes(60 * 50)), "2 d 2 h");
+        assert_eq!(human_duration(Duration::minutes(-5)), "0 min");
+    }
+
+    #[test]
+    fn times_show_their_offset() {
+        let t = DateTime::parse_from_rfc3339("2025-06-12T09:40:00+01:00").unwrap();
+        assert_eq!(show_time(t), "2025-06-12 09:40 UTC+01:00");
+        let t = DateTime::parse_from_rfc3339("2025-06-12T09:40:00Z").unwrap();
+        assert_eq!(show_time(t), "2025-06-12 09:40 UTC");
+    }
+}

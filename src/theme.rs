@@ -1,0 +1,91 @@
+//! The theme: minijinja templates and static assets. The default theme is
+//! compiled into the binary, so `build` works in any folder; a site's
+//! `themes/<name>/templates/` and `themes/<name>/static/` override any file by path.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Context;
+use minijinja::{Environment, UndefinedBehavior, Value};
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $path)) as &[u8]),)*]
+    };
+}
+
+/// Every file of the default theme, by path under `themes/default/`.
+const DEFAULT: &[(&str, &[u8])] = embed!(
+    "templates/base.html",
+    "templates/macros.html",
+    "templates/index.html",
+    "templates/incidents.html",
+    "templates/incident.html",
+    "templates/runbooks.html",
+    "templates/runbook.html",
+    "templates/alerts.html",
+    "templates/alert.html",
+    "templates/status_list.html",
+    "templates/status.html",
+    "templates/terms.html",
+    "templates/term.html",
+    "templates/page.html",
+    "templates/404.html",
+    "static/debrief.css",
+    "static/debrief.js",
+);
+
+pub struct Theme {
+    env: Environment<'static>,
+    statics: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// The default theme with `site/themes/<name>/` laid over it.
+    pub fn load(site: &Path, name: &str) -> anyhow::Result<Theme> {
+        let mut files: BTreeMap<String, Vec<u8>> = DEFAULT.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
+        let dir = site.join("themes").join(name);
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
+                let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(&dir).expect("walk stays under its root");
+                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                if rel.starts_with("templates/") || rel.starts_with("static/") {
+                    let bytes = std::fs::read(entry.path())
+                        .with_context(|| format!("cannot read {}", entry.path().display()))?;
+                    files.insert(rel, bytes);
+                }
+            }
+        }
+        Theme::from_files(files)
+    }
+
+    fn from_files(files: BTreeMap<String, Vec<u8>>) -> anyhow::Result<Theme> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let mut statics = BTreeMap::new();
+        for (path, bytes) in files {
+            if let Some(name) = path.strip_prefix("templates/") {
+                let source = String::from_utf8(bytes).with_context(|| format!("theme template {name} is not UTF-8"))?;
+                env.add_template_owned(name.to_string(), source)
+                    .with_context(|| format!("theme template {name} does not parse"))?;
+            } else if let Some(name) = path.strip_prefix("static/") {
+                statics.insert(name.to_string(), bytes);
+            }
+        }
+        Ok(Theme { env, statics })
+    }
+
+    pub fn render(&self, template: &str, ctx: Value) -> anyhow::Result<String> {
+        let t = self.env.get_template(template).with_context(|| format!("the theme has no template {template}"))?;
+        t.render(ctx).map_err(|e| anyhow::anyhow!("template {template} failed: {e:#}"))
+    }
+
+    /// Static files, by path under `static/`.
+    pub fn statics(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.statics.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+}
