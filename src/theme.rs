@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context;
-use minijinja::{Environment, UndefinedBehavior, Value};
+use std::fmt::Write as _;
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
 macro_rules! embed {
     ($($path:literal),* $(,)?) => {
@@ -34,6 +36,22 @@ const DEFAULT: &[(&str, &[u8])] = embed!(
     "static/debrief.css",
     "static/debrief.js",
 );
+
+/// Escapes text for HTML content and quoted attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 pub struct Theme {
     env: Environment<'static>,
@@ -66,6 +84,17 @@ impl Theme {
     fn from_files(files: BTreeMap<String, Vec<u8>>) -> anyhow::Result<Theme> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // minijinja's HTML escaping also escapes `/`, which turns every relative
+        // link into `..&#x2f;`; escaping `& < > " '` is what safety needs.
+        env.set_formatter(|out, state, value| {
+            if state.auto_escape() == AutoEscape::Html && !value.is_safe() && !value.is_none() && !value.is_undefined()
+            {
+                out.write_str(&escape_html(&value.to_string()))
+                    .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
         let mut statics = BTreeMap::new();
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("templates/") {

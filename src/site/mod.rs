@@ -349,7 +349,9 @@ fn home(ix: &Index) -> HomePage {
 /// `/incidents/` and its filter pages (by severity and by year); services have their own pages.
 fn incident_lists(ix: &Index) -> Vec<(String, IncidentListPage)> {
     let mut out = Vec::new();
-    let mut by_severity: BTreeMap<(usize, String), Vec<&Incident>> = BTreeMap::new();
+    // Every level gets a page, even an empty one: the cadence table links to them all.
+    let mut by_severity: BTreeMap<(usize, String), Vec<&Incident>> =
+        ix.site.settings.scale.levels.iter().map(|l| ((l.rank, l.id.clone()), Vec::new())).collect();
     let mut by_year: BTreeMap<i32, Vec<&Incident>> = BTreeMap::new();
     let mut by_service: BTreeMap<String, usize> = BTreeMap::new();
     for i in &ix.incidents {

@@ -71,6 +71,11 @@
     update();
   });
 
+  // Search forms filter in place; without JS they do nothing harmful.
+  Array.prototype.forEach.call(document.querySelectorAll("form.find"), function (form) {
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+  });
+
   // List filters: hide items whose text does not contain every typed word.
   Array.prototype.forEach.call(document.querySelectorAll("input[data-filter]"), function (input) {
     var scope = document.querySelector(input.getAttribute("data-filter"));

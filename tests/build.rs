@@ -1,0 +1,441 @@
+//! `debrief build` end to end: the pages, their links, safety, determinism and
+//! the guarantee that a failed build leaves the previous output alone.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+fn build(site: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["build", site.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    if !extra.contains(&"--today") {
+        args.extend(["--today", "2026-11-22"]);
+    }
+    args.extend_from_slice(extra);
+    debrief(&args)
+}
+
+fn built(site: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let o = build(site, &out, extra);
+    assert_eq!(o.status.code(), Some(0), "build failed: {}\n{}", stdout(&o), stderr(&o));
+    (dir, out)
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir(dir)
+        .into_iter()
+        .map(|p| (p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read(&p).unwrap()))
+        .collect()
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn read(out: &Path, path: &str) -> String {
+    std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// Every `href="…"` and `src="…"` value in an HTML file.
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap();
+            out.push(unescape(&rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// Checks that every internal link of every page resolves to a file (and, for
+/// `#fragment`s, to an element with that id). Returns how many were checked.
+fn check_links(out: &Path, pretty: bool) -> usize {
+    let mut checked = 0;
+    for path in walkdir(out).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
+        let html = std::fs::read_to_string(&path).unwrap();
+        for link in links(&html) {
+            if link.starts_with("http://")
+                || link.starts_with("https://")
+                || link.starts_with("mailto:")
+                || link.is_empty()
+            {
+                continue;
+            }
+            let (target, fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let file = if target.is_empty() {
+                path.clone()
+            } else {
+                let mut t = path.parent().unwrap().join(target);
+                if t.is_dir() {
+                    assert!(
+                        pretty || path.ends_with("404.html"),
+                        "{}: folder link {link} (opened from disk this shows a listing)",
+                        path.display()
+                    );
+                    t = t.join("index.html");
+                }
+                t
+            };
+            assert!(file.is_file(), "{}: broken link {link}", path.display());
+            if !fragment.is_empty() {
+                let target_html = std::fs::read_to_string(&file).unwrap();
+                assert!(
+                    target_html.contains(&format!("id=\"{fragment}\"")),
+                    "{}: no #{fragment} in {}",
+                    path.display(),
+                    file.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn example_site_has_every_page() {
+    let (_dir, out) = built(&root(), &[]);
+    for page in [
+        "index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "incidents.json",
+        "static/debrief.css",
+        "static/debrief.js",
+        "incidents/index.html",
+        "incidents/inc-2025-014/index.html",
+        "incidents/inc-2024-031/index.html",
+        "incidents/severity/sev-1/index.html",
+        "incidents/year/2024/index.html",
+        "runbooks/index.html",
+        "runbooks/payments/high-error-rate/index.html",
+        "alerts/index.html",
+        "alerts/CheckoutApi5xx/index.html",
+        "status/index.html",
+        "status/investigating/index.html",
+        "status/internal-declared/index.html",
+        "services/index.html",
+        "services/payments/index.html",
+        "tags/index.html",
+        "tags/deploy/index.html",
+        "pages/how-we-run-incidents/index.html",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+}
+
+#[test]
+fn every_internal_link_resolves() {
+    // (The hostile fixture's own `<img src="x">` is a broken link by design; its
+    // generated links are covered by `hostile_content_comes_out_escaped`.)
+    for site in [root(), fixture("good")] {
+        let (_dir, out) = built(&site, &[]);
+        assert!(check_links(&out, false) > 20, "{}", site.display());
+    }
+}
+
+#[test]
+fn pretty_urls_link_to_folders() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("good"), site.path());
+    std::fs::write(site.path().join("debrief.yml"), "pretty_urls: true\n").unwrap();
+    let (_dir, out) = built(site.path(), &[]);
+    let home = read(&out, "index.html");
+    assert!(home.contains("href=\"incidents/\""), "{home}");
+    assert!(!home.contains("incidents/index.html"));
+    check_links(&out, true);
+}
+
+#[test]
+fn home_page_serves_responders() {
+    let (_dir, out) = built(&root(), &[]);
+    let home = read(&out, "index.html");
+    assert!(home.contains("<input id=\"find\" type=\"search\""));
+    assert!(
+        home.contains("<h3><a href=\"services/payments/index.html\">payments</a></h3>"),
+        "runbooks grouped by service"
+    );
+    assert!(home.contains("<strong>11</strong> open action items"));
+    assert!(home.contains("<strong>11</strong> overdue"));
+    assert!(home.contains("href=\"status/investigating/index.html\">Investigating</a>"));
+    let latest = home.find("Latest post-mortems").unwrap();
+    let order: Vec<usize> = ["INC-2025-037", "INC-2025-022", "INC-2025-014", "INC-2024-031"]
+        .iter()
+        .map(|id| home[latest..].find(id).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "newest first: {order:?}");
+}
+
+#[test]
+fn incident_page_has_the_facts() {
+    let (_dir, out) = built(&root(), &[]);
+    let page = read(&out, "incidents/inc-2025-014/index.html");
+    for needle in [
+        "<a class=\"sev sev-2\" href=\"../../incidents/severity/sev-2/index.html\" title=\"Severity SEV-2\">SEV-2</a>",
+        "<abbr title=\"Time to detect\">TTD</abbr><strong>15 min</strong>",
+        "<abbr title=\"Time to acknowledge\">TTA</abbr><strong>20 min</strong>",
+        "<abbr title=\"Time to mitigate\">TTM</abbr><strong>45 min</strong>",
+        "<abbr title=\"Time to resolve\">TTR</abbr><strong>1 h</strong>",
+        "<time datetime=\"2025-03-25T14:15:00+00:00\">2025-03-25 14:15 UTC</time>",
+        "<dt>Incident commander</dt><dd>@mara</dd>",
+        "<h3 id=\"root-cause\">Root Cause<a class=\"anchor\" href=\"#root-cause\"",
+        "<li class=\"toc-3\"><a href=\"#timeline-utc\">Timeline (UTC)</a></li>",
+        "4 action items · 3 open · <span class=\"flag overdue\">3 overdue</span>",
+        "<td>Route 5% of guest traffic to the canary stage</td>",
+        "<a href=\"../../runbooks/payments/high-error-rate/index.html\">Payments: high error rate</a>",
+        "<a rel=\"prev\" href=\"../../incidents/inc-2024-031/index.html\">",
+        "<a rel=\"next\" href=\"../../incidents/inc-2025-022/index.html\">",
+        "<a class=\"chip\" href=\"../../services/checkout/index.html\">checkout</a>",
+    ] {
+        assert!(page.contains(needle), "missing {needle}");
+    }
+    assert!(!page.contains("<li><input disabled"), "the task list is replaced by the table");
+    let sre = read(&out, "incidents/inc-2024-031/index.html");
+    assert!(sre.contains("<div class=\"code\">") || !sre.contains("<pre>"));
+    assert!(sre.contains("SRCH-5554823"));
+}
+
+#[test]
+fn runbook_and_alert_pages() {
+    let (_dir, out) = built(&root(), &[]);
+    let rb = read(&out, "runbooks/payments/high-error-rate/index.html");
+    assert_eq!(
+        rb.matches("<button type=\"button\" class=\"copy\"").count(),
+        rb.matches("<pre>").count(),
+        "a copy button on every code block"
+    );
+    assert!(rb.matches("<pre>").count() >= 4);
+    assert!(rb.contains("<dt>Owner</dt><dd>@payments</dd>"));
+    assert!(rb.contains("<dt>Last reviewed</dt><dd>2026-10-06</dd>"));
+    assert!(!rb.contains("may be out of date"));
+    assert!(rb.contains("Used in these incidents"));
+    let alert = read(&out, "alerts/CheckoutApi5xx/index.html");
+    assert!(
+        alert.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=../../runbooks/payments/high-error-rate/index.html\">"
+        ),
+        "{alert}"
+    );
+    assert!(
+        alert.contains("<a href=\"../../runbooks/payments/high-error-rate/index.html\">Payments: high error rate</a>")
+    );
+    // Stale runbooks carry a banner on the page and a flag in the index.
+    let (_dir2, later) = built(&root(), &["--today", "2027-12-01"]);
+    assert!(read(&later, "runbooks/payments/high-error-rate/index.html").contains("This runbook may be out of date."));
+    assert!(read(&later, "runbooks/index.html").contains("<span class=\"flag stale\">review overdue</span>"));
+}
+
+#[test]
+fn status_templates_have_a_field_per_placeholder() {
+    let (_dir, out) = built(&root(), &[]);
+    let page = read(&out, "status/investigating/index.html");
+    for name in ["feature", "start_time", "impact", "next_update"] {
+        assert!(page.contains(&format!("<input name=\"{name}\" type=\"text\"")), "{name}");
+    }
+    assert!(page.contains("data-source=\"[Investigating] We are aware of an issue affecting {{ feature }}."));
+    let list = read(&out, "status/index.html");
+    let phases: Vec<usize> = ["id=\"investigating\"", "id=\"identified\"", "id=\"monitoring\"", "id=\"resolved\""]
+        .iter()
+        .map(|p| list.find(p).unwrap())
+        .collect();
+    assert!(phases.windows(2).all(|w| w[0] < w[1]), "Statuspage order");
+    assert!(
+        list.contains("<td>15 min</td>") && list.contains("<td>30 min</td>") && list.contains("<td>1 h</td>"),
+        "update cadence per severity"
+    );
+    assert!(list.contains("Incident declared (internal)"));
+}
+
+#[test]
+fn filter_pages_work_without_js() {
+    let (_dir, out) = built(&root(), &[]);
+    let sev1 = read(&out, "incidents/severity/sev-1/index.html");
+    assert!(sev1.contains("INC-2024-031") && !sev1.contains("INC-2025-014"));
+    let y2025 = read(&out, "incidents/year/2025/index.html");
+    assert!(y2025.contains("INC-2025-014") && !y2025.contains("INC-2024-031"));
+    let svc = read(&out, "services/ledger/index.html");
+    assert!(svc.contains("INC-2025-022") && svc.contains("Ledger: database connection pool exhausted"));
+}
+
+#[test]
+fn exports_feed_and_sitemap() {
+    let (_dir, out) = built(&root(), &["--base-url", "https://incidents.example.com/"]);
+    let json: serde_json::Value = serde_json::from_str(&read(&out, "incidents.json")).unwrap();
+    let incidents = json["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 4);
+    let checkout = incidents.iter().find(|i| i["id"] == "INC-2025-014").unwrap();
+    assert_eq!(checkout["durations"]["time_to_detect"], 900);
+    assert_eq!(checkout["durations"]["time_to_resolve"], 3600);
+    assert_eq!(checkout["severity"], "SEV-2");
+    assert_eq!(checkout["url"], "https://incidents.example.com/incidents/inc-2025-014/");
+    assert_eq!(checkout["action_items"].as_array().unwrap().len(), 4);
+    assert_eq!(checkout["action_items"][0]["status"], "done");
+    assert_eq!(checkout["action_items"][1]["overdue"], true);
+    let feed = read(&out, "feed.xml");
+    assert_eq!(feed.matches("<entry>").count(), 4);
+    assert!(feed.contains("<link href=\"https://incidents.example.com/incidents/inc-2025-014/\"/>"));
+    assert!(feed.contains("<updated>2025-09-03T10:10:00+01:00</updated>"), "the feed's date comes from content");
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://incidents.example.com/runbooks/payments/high-error-rate/</loc>"));
+    assert!(read(&out, "index.html").contains("<link rel=\"canonical\" href=\"https://incidents.example.com/\">"));
+}
+
+#[test]
+fn builds_are_deterministic() {
+    let (_a, one) = built(&root(), &[]);
+    let (_b, two) = built(&root(), &[]);
+    let (a, b) = (files(&one), files(&two));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        assert!(v == &b[k], "{k} differs between two builds");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    assert_eq!(build(&root(), &out, &[]).status.code(), Some(0));
+    let before = files(&out);
+    let o = build(&fixture("bad-keys"), &out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("nothing was built"), "{}", stderr(&o));
+    assert_eq!(files(&out), before);
+    let o = build(&fixture("bad-config-value"), &out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(files(&out), before);
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["public"]);
+}
+
+#[test]
+fn refuses_to_overwrite_the_site() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("good"), site.path());
+    for out in [site.path().to_path_buf(), site.path().join("content")] {
+        let o = build(site.path(), &out, &[]);
+        assert_eq!(o.status.code(), Some(2), "{}", out.display());
+        assert!(stderr(&o).contains("refusing"), "{}", stderr(&o));
+    }
+    assert!(site.path().join("content/pages/about.md").is_file());
+}
+
+#[test]
+fn hostile_content_comes_out_escaped() {
+    let (_dir, out) = built(&fixture("hostile"), &[]);
+    for (path, bytes) in files(&out) {
+        if !path.ends_with(".html") && !path.ends_with(".xml") {
+            continue;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        let lower = text.to_lowercase();
+        for bad in ["<script>alert", "<script src=//", "<iframe", "<svg", "<img src=x", "<style"] {
+            assert!(!lower.contains(bad), "{path} contains {bad}");
+        }
+        // Inside markup (not escaped text): no event handlers, no script URLs.
+        for tag in tags(&lower) {
+            let handler = attribute_names(tag).into_iter().any(|name| name.starts_with("on"));
+            assert!(!handler, "{path}: event handler in <{tag}>");
+            for bad in ["javascript:", "vbscript:", "data:"] {
+                assert!(!tag.contains(bad), "{path}: {bad} in <{tag}>");
+            }
+        }
+        // Our own script is the only one.
+        assert_eq!(lower.matches("<script").count(), usize::from(path.ends_with(".html")), "{path}");
+    }
+    let page = read(&out, "incidents/inc--script-alert-1-script/index.html");
+    assert!(page.contains("<h1>&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;</h1>"));
+    assert!(page.contains("<td>@sec&quot;onload=&quot;x</td>"));
+    let json: serde_json::Value = serde_json::from_str(&read(&out, "incidents.json")).unwrap();
+    assert_eq!(json["incidents"][0]["title"], "<script>alert('title')</script> & \"quotes\"");
+    let status = read(&out, "status/xss/index.html");
+    assert!(status.contains("data-source=\"We are looking at {{ feature }} &quot;&lt;/pre&gt;&lt;script&gt;alert(10)&lt;/script&gt;&quot;.\""));
+}
+
+#[test]
+fn drafts_are_built_only_on_request() {
+    let (_a, out) = built(&fixture("bad-blame-drafts"), &[]);
+    assert!(!read(&out, "incidents/index.html").contains("a draft still being written"));
+    assert!(!out.join("incidents/draft").exists());
+    let (_b, out) = built(&fixture("bad-blame-drafts"), &["--drafts"]);
+    assert!(read(&out, "incidents/draft/index.html").contains("<span class=\"state state-draft\">draft</span>"));
+}
+
+#[test]
+fn a_site_theme_overrides_templates_and_assets() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("good"), site.path());
+    let theme = site.path().join("themes/default");
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    std::fs::write(theme.join("static/debrief.css"), "body { color: rebeccapurple }\n").unwrap();
+    std::fs::write(theme.join("static/logo.txt"), "extra asset\n").unwrap();
+    std::fs::write(theme.join("templates/page.html"), "<p>custom {{ title }}</p>\n").unwrap();
+    let (_dir, out) = built(site.path(), &[]);
+    assert_eq!(read(&out, "static/debrief.css"), "body { color: rebeccapurple }\n");
+    assert_eq!(read(&out, "static/logo.txt"), "extra asset\n");
+    assert_eq!(read(&out, "pages/about/index.html"), "<p>custom About</p>");
+    assert!(read(&out, "index.html").contains("<header class=\"top\">"), "templates not overridden stay");
+}
+
+/// The inside of every `<…>` tag.
+fn tags(html: &str) -> Vec<&str> {
+    html.split('<').skip(1).filter_map(|rest| rest.split_once('>').map(|(tag, _)| tag)).collect()
+}
+
+/// The attribute names of a tag's inside (`a href="x" class='y' hidden`), skipping quoted values.
+fn attribute_names(tag: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut chars = tag.chars().skip_while(|c| !c.is_whitespace()).peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == '/') {
+            chars.next();
+        }
+        let name: String = std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != '=')).collect();
+        if name.is_empty() {
+            return names;
+        }
+        names.push(name);
+        if chars.next_if_eq(&'=').is_some() {
+            match chars.peek().copied() {
+                Some(q @ ('"' | '\'')) => {
+                    chars.next();
+                    chars.by_ref().find(|c| *c == q);
+                }
+                _ => while chars.next_if(|c| !c.is_whitespace()).is_some() {},
+            }
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for path in walkdir(from) {
+        let rel = path.strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&path, &dest).unwrap();
+    }
+}
