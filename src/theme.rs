@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context;
-use std::fmt::Write as _;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
