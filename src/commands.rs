@@ -76,6 +76,13 @@ pub fn check(opts: &CheckOptions) -> u8 {
     }
 }
 
+/// With DEBRIEF_TIMINGS set, prints how long a stage took (for bench/).
+fn stage_time(stage: &str, since: std::time::Instant) {
+    if std::env::var_os("DEBRIEF_TIMINGS").is_some() {
+        eprintln!("timing: {stage} {:.3} s", since.elapsed().as_secs_f64());
+    }
+}
+
 pub struct BuildOptions {
     pub site_dir: PathBuf,
     pub out: Option<PathBuf>,
@@ -95,6 +102,7 @@ pub fn build(opts: &BuildOptions) -> u8 {
         }
     };
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let t0 = std::time::Instant::now();
     let checked = match check::check_and_render(&opts.site_dir, today) {
         Ok(c) => c,
         Err(CheckError::Config(diags)) => {
@@ -106,6 +114,7 @@ pub fn build(opts: &BuildOptions) -> u8 {
             return COULD_NOT_RUN;
         }
     };
+    stage_time("check+md", t0);
     let config = &checked.site.settings.config;
     let out = opts.out.clone().unwrap_or_else(|| opts.site_dir.join(&config.output));
     let (errors, _) = diagnostic::counts(&checked.diagnostics);
@@ -133,10 +142,14 @@ pub fn build(opts: &BuildOptions) -> u8 {
 
 fn render_and_write(checked: &check::Checked, opts: &BuildOptions, out: &std::path::Path) -> anyhow::Result<usize> {
     crate::output::check_output_dir(&opts.site_dir, out)?;
+    let t = std::time::Instant::now();
     let theme = crate::theme::Theme::load(&opts.site_dir, &checked.site.settings.config.theme)?;
     let site_opts = crate::site::BuildOptions { drafts: opts.drafts, base_url: opts.base_url.clone() };
-    let files = crate::site::render(&checked.site, &theme, &site_opts)?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    crate::output::write_atomic(out, &files)?;
+    let staging = crate::output::Staging::new(out)?;
+    let pages = crate::site::render(&checked.site, &theme, &site_opts, &|file| staging.write(&file))?;
+    stage_time("render+write", t);
+    let t = std::time::Instant::now();
+    staging.commit()?;
+    stage_time("commit", t);
     Ok(pages)
 }

@@ -70,62 +70,78 @@ fn safe_relative(path: &str) -> anyhow::Result<PathBuf> {
     Ok(p.to_path_buf())
 }
 
+/// A build in progress: files go into a temporary folder beside the output,
+/// which `commit` swaps in. Dropped without `commit`, it removes the
+/// temporary folder and leaves the output as it was.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(out: &Path) -> anyhow::Result<Staging> {
+        let out = absolute(out)?;
+        let parent = out.parent().context("the output folder has no parent")?.to_path_buf();
+        let name = out.file_name().context("the output folder has no name")?.to_string_lossy().to_string();
+        fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let tmp = parent.join(format!(".{name}.debrief-new"));
+        let old = parent.join(format!(".{name}.debrief-old"));
+        for leftover in [&tmp, &old] {
+            if leftover.exists() {
+                fs::remove_dir_all(leftover).with_context(|| format!("cannot remove {}", leftover.display()))?;
+            }
+        }
+        fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        Ok(Staging { out, tmp, old, committed: false })
+    }
+
+    /// Writes one file (from any thread).
+    pub fn write(&self, file: &OutputFile) -> anyhow::Result<()> {
+        let path = self.tmp.join(safe_relative(&file.path)?);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Swaps the new output in and removes the old one.
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        let had_output = self.out.exists();
+        if had_output {
+            fs::rename(&self.out, &self.old)
+                .with_context(|| format!("cannot move the previous output {} aside", self.out.display()))?;
+        }
+        if let Err(e) = fs::rename(&self.tmp, &self.out) {
+            if had_output {
+                let _ = fs::rename(&self.old, &self.out);
+            }
+            return Err(e).with_context(|| format!("cannot move the new output into {}", self.out.display()));
+        }
+        self.committed = true;
+        if had_output {
+            fs::remove_dir_all(&self.old)
+                .with_context(|| format!("cannot remove the previous output at {}", self.old.display()))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
 /// Writes `files` as the new content of `out`, replacing what was there only
 /// once every file is written.
 pub fn write_atomic(out: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    let out = absolute(out)?;
-    let parent = out.parent().context("the output folder has no parent")?;
-    let name = out.file_name().context("the output folder has no name")?.to_string_lossy().to_string();
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let tmp = parent.join(format!(".{name}.debrief-new"));
-    let old = parent.join(format!(".{name}.debrief-old"));
-    for leftover in [&tmp, &old] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover).with_context(|| format!("cannot remove {}", leftover.display()))?;
-        }
-    }
-    fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-    let result = write_all(&tmp, files).and_then(|_| swap(&out, &tmp, &old));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
-    }
-    result
-}
-
-fn write_all(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    for f in files {
-        let rel = safe_relative(&f.path)?;
-        if let Some(parent) = rel.parent() {
-            dirs.push(dir.join(parent));
-        }
-    }
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))
-    })
-}
-
-fn swap(out: &Path, tmp: &Path, old: &Path) -> anyhow::Result<()> {
-    let had_output = out.exists();
-    if had_output {
-        fs::rename(out, old).with_context(|| format!("cannot move the previous output {} aside", out.display()))?;
-    }
-    if let Err(e) = fs::rename(tmp, out) {
-        if had_output {
-            let _ = fs::rename(old, out);
-        }
-        return Err(e).with_context(|| format!("cannot move the new output into {}", out.display()));
-    }
-    if had_output {
-        fs::remove_dir_all(old).with_context(|| format!("cannot remove the previous output at {}", old.display()))?;
-    }
-    Ok(())
+    let staging = Staging::new(out)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.commit()
 }
 
 #[cfg(test)]

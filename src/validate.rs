@@ -21,7 +21,7 @@ pub fn cross_document(site: &Site) -> Vec<Diagnostic> {
         site.incidents.iter().map(|i| (i.meta.slug.as_str(), i.meta.id.as_str())).collect();
     for incident in &site.incidents {
         for r in &incident.runbooks {
-            let slug = url::path_slug(r.value.strip_prefix("runbooks/").unwrap_or(&r.value));
+            let slug = crate::site::runbook_ref_slug(&r.value);
             if !runbook_slugs.iter().any(|(s, _)| *s == slug) {
                 out.push(dangling(
                     r,

@@ -54,7 +54,6 @@ pub struct IncidentRow {
     pub year: i32,
     pub duration: Option<String>,
     pub status: String,
-    pub summary: String,
     pub open_items: usize,
     pub overdue_items: usize,
 }
@@ -145,7 +144,7 @@ pub struct ActionItemRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct IncidentPage {
+pub struct IncidentPage<'a> {
     pub layout: Layout,
     pub id: String,
     pub title: String,
@@ -159,8 +158,8 @@ pub struct IncidentPage {
     pub comms_lead: Option<String>,
     pub times: Vec<TimeRow>,
     pub durations: Vec<DurationRow>,
-    pub body: Rendered,
-    pub toc: Vec<TocEntry>,
+    pub body: &'a Rendered,
+    pub toc: &'a [TocEntry],
     pub action_items: Vec<ActionItemRow>,
     pub open_items: usize,
     pub overdue_items: usize,
@@ -180,7 +179,7 @@ pub struct RunbookListPage {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RunbookPage {
+pub struct RunbookPage<'a> {
     pub layout: Layout,
     pub title: String,
     pub service: Link,
@@ -190,8 +189,8 @@ pub struct RunbookPage {
     pub last_reviewed: Option<String>,
     pub stale: bool,
     pub review_every: String,
-    pub body: Rendered,
-    pub toc: Vec<TocEntry>,
+    pub body: &'a Rendered,
+    pub toc: &'a [TocEntry],
     pub used_by: Vec<IncidentRow>,
     pub source: String,
 }
@@ -284,11 +283,11 @@ pub struct TermPage {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FreePage {
+pub struct FreePage<'a> {
     pub layout: Layout,
-    pub title: String,
-    pub body: Rendered,
-    pub toc: Vec<TocEntry>,
+    pub title: &'a str,
+    pub body: &'a Rendered,
+    pub toc: &'a [TocEntry],
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -40,6 +40,13 @@ pub struct Index<'a> {
     pub runbooks: Vec<&'a Runbook>,
     runbook_by_slug: HashMap<&'a str, &'a Runbook>,
     incident_by_slug: HashMap<&'a str, &'a Incident>,
+    /// Runbook slug → the post-mortems (newest first) whose `runbooks:` name it.
+    runbook_users: HashMap<String, Vec<&'a Incident>>,
+}
+
+/// The runbook slug a `runbooks:` entry names (a leading `runbooks/` is allowed).
+pub fn runbook_ref_slug(reference: &str) -> String {
+    crate::url::path_slug(reference.strip_prefix("runbooks/").unwrap_or(reference))
 }
 
 impl<'a> Index<'a> {
@@ -49,8 +56,15 @@ impl<'a> Index<'a> {
         let mut runbooks: Vec<&Runbook> = site.runbooks.iter().collect();
         runbooks
             .sort_by(|a, b| (&a.service, &a.meta.title, &a.meta.slug).cmp(&(&b.service, &b.meta.title, &b.meta.slug)));
+        let mut runbook_users: HashMap<String, Vec<&Incident>> = HashMap::new();
+        for i in &incidents {
+            for r in &i.runbooks {
+                runbook_users.entry(runbook_ref_slug(&r.value)).or_default().push(i);
+            }
+        }
         Index {
             site,
+            runbook_users,
             linker: Linker { pretty: site.settings.config.pretty_urls },
             base_url: opts.base_url.clone().unwrap_or_else(|| site.settings.config.base_url.clone()),
             runbook_by_slug: runbooks.iter().map(|r| (r.meta.slug.as_str(), *r)).collect(),
@@ -137,7 +151,6 @@ impl<'a> Index<'a> {
             year: started.map_or(0, |d| d.year()),
             duration: duration_between(i.times.started, i.times.resolved).map(human_duration),
             status: status_label(i.status).into(),
-            summary: i.meta.summary.clone(),
             open_items,
             overdue_items,
         }
@@ -249,76 +262,168 @@ pub fn show_time(t: DateTime<FixedOffset>) -> String {
     }
 }
 
-/// Renders every page and file of the site.
-pub fn render(site: &Site, theme: &Theme, opts: &BuildOptions) -> anyhow::Result<Vec<OutputFile>> {
+/// Where rendered files go, as they are made (from any thread).
+pub type Emit<'e> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'e;
+
+/// One unit of rendering work: a page (or file) and what it needs.
+enum Job<'a> {
+    Home,
+    IncidentList { dir: String, heading: String, items: Vec<&'a Incident> },
+    Incident(usize),
+    RunbookList,
+    Runbook(&'a Runbook),
+    AlertList,
+    Alert(String, &'a Runbook),
+    StatusList,
+    Status(&'a StatusTemplate),
+    Term { kind: &'static str, name: String, incidents: Vec<&'a Incident>, runbooks: Vec<&'a Runbook> },
+    TermList(&'static str, Vec<FilterLink>),
+    Page(&'a crate::page::Page),
+    NotFound,
+    Feed,
+    Export,
+    Static(&'a str, &'a [u8]),
+}
+
+/// Renders every page and file of the site, in parallel, handing each to
+/// `emit` as soon as it is made, so no more than a page per thread is held in
+/// memory. Returns the number of HTML pages.
+pub fn render(site: &Site, theme: &Theme, opts: &BuildOptions, emit: &Emit) -> anyhow::Result<usize> {
     let ix = Index::new(site, opts);
-    let mut files: Vec<OutputFile> = Vec::new();
+    let facets = Facets::new(&ix);
+    let jobs = jobs(&ix, &facets, theme);
+    let paths: anyhow::Result<Vec<Option<String>>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let file = run(&ix, &facets, theme, job)?;
+            let page = file.path.ends_with("index.html").then(|| file.path.clone());
+            emit(file)?;
+            Ok(page)
+        })
+        .collect();
+    let mut pages: Vec<String> = paths?.into_iter().flatten().collect();
+    pages.sort();
+    emit(OutputFile::new("sitemap.xml", feeds::sitemap(&ix, &pages)))?;
+    Ok(pages.len() + 1)
+}
+
+/// Every job, the biggest first so the two threads finish together.
+fn jobs<'a>(ix: &Index<'a>, facets: &Facets<'a>, theme: &'a Theme) -> Vec<Job<'a>> {
+    let mut jobs = vec![
+        Job::Export,
+        Job::IncidentList { dir: dir::INCIDENTS.into(), heading: "Post-mortems".into(), items: ix.incidents.clone() },
+    ];
+    for ((_, id), items) in &facets.by_severity {
+        jobs.push(Job::IncidentList {
+            dir: dir::severity(id),
+            heading: format!("{id} post-mortems"),
+            items: items.clone(),
+        });
+    }
+    for (year, items) in &facets.by_year {
+        jobs.push(Job::IncidentList {
+            dir: dir::year(*year),
+            heading: format!("Post-mortems from {year}"),
+            items: items.clone(),
+        });
+    }
+    let mut seen_terms = std::collections::HashSet::new();
+    for (kind, map) in terms(ix) {
+        let index_dir = if kind == "Service" { dir::SERVICES } else { dir::TAGS };
+        let links = map
+            .iter()
+            .map(|(name, (i, r))| FilterLink {
+                text: name.clone(),
+                href: ix.linker.page(index_dir, &term_dir(kind, name)),
+                count: i.len() + r.len(),
+                current: false,
+            })
+            .collect();
+        jobs.push(Job::TermList(kind, links));
+        for (name, (incidents, runbooks)) in map {
+            // Two names can share a URL (`Payments`, `payments`): the first wins, so no file is written twice.
+            if seen_terms.insert(term_dir(kind, &name)) {
+                jobs.push(Job::Term { kind, name, incidents, runbooks });
+            }
+        }
+    }
+    jobs.extend([Job::Home, Job::RunbookList, Job::AlertList, Job::StatusList, Job::NotFound, Job::Feed]);
+    jobs.extend((0..ix.incidents.len()).map(Job::Incident));
+    jobs.extend(ix.runbooks.iter().map(|r| Job::Runbook(r)));
+    jobs.extend(alerts(ix).into_iter().map(|(name, r)| Job::Alert(name, r)));
+    jobs.extend(ix.statuses().into_iter().map(Job::Status));
+    jobs.extend(ix.site.pages.iter().map(Job::Page));
+    jobs.extend(theme.statics().map(|(p, b)| Job::Static(p, b)));
+    jobs
+}
+
+fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<OutputFile> {
     let page = |dir: &str, template: &str, ctx: Value| -> anyhow::Result<OutputFile> {
         Ok(OutputFile::new(Linker::file(dir), theme.render(template, ctx)?))
     };
-    files.push(page(dir::HOME, "index.html", Value::from_serialize(home(&ix)))?);
-    files.extend(
-        incident_lists(&ix)
-            .into_iter()
-            .map(|(d, ctx)| page(&d, "incidents.html", Value::from_serialize(ctx)))
-            .collect::<anyhow::Result<Vec<_>>>()?,
-    );
-    let incident_pages: anyhow::Result<Vec<OutputFile>> = (0..ix.incidents.len())
-        .into_par_iter()
-        .map(|n| {
-            let i = ix.incidents[n];
-            page(&dir::incident(&i.meta.slug), "incident.html", Value::from_serialize(incident_page(&ix, n)))
-        })
-        .collect();
-    files.extend(incident_pages?);
-    files.push(page(dir::RUNBOOKS, "runbooks.html", Value::from_serialize(runbook_list(&ix)))?);
-    let runbook_pages: anyhow::Result<Vec<OutputFile>> = ix
-        .runbooks
-        .par_iter()
-        .map(|r| page(&dir::runbook(&r.meta.slug), "runbook.html", Value::from_serialize(runbook_page(&ix, r))))
-        .collect();
-    files.extend(runbook_pages?);
-    files.push(page(dir::ALERTS, "alerts.html", Value::from_serialize(alert_list(&ix)))?);
-    for (name, ctx) in alert_pages(&ix) {
-        files.push(page(&dir::alert(&name), "alert.html", Value::from_serialize(ctx))?);
+    match job {
+        Job::Home => page(dir::HOME, "index.html", Value::from_serialize(home(ix))),
+        Job::IncidentList { dir, heading, items } => {
+            let ctx = incident_list_page(ix, facets, &dir, heading, &items);
+            page(&dir, "incidents.html", Value::from_serialize(ctx))
+        }
+        Job::Incident(n) => page(
+            &dir::incident(&ix.incidents[n].meta.slug),
+            "incident.html",
+            Value::from_serialize(incident_page(ix, n)),
+        ),
+        Job::RunbookList => page(dir::RUNBOOKS, "runbooks.html", Value::from_serialize(runbook_list(ix))),
+        Job::Runbook(r) => {
+            page(&dir::runbook(&r.meta.slug), "runbook.html", Value::from_serialize(runbook_page(ix, r)))
+        }
+        Job::AlertList => page(dir::ALERTS, "alerts.html", Value::from_serialize(alert_list(ix))),
+        Job::Alert(name, r) => {
+            page(&dir::alert(&name), "alert.html", Value::from_serialize(alert_page(ix, name.clone(), r)))
+        }
+        Job::StatusList => page(dir::STATUS, "status_list.html", Value::from_serialize(status_list(ix))),
+        Job::Status(s) => page(&dir::status(&s.meta.slug), "status.html", Value::from_serialize(status_page(ix, s))),
+        Job::Term { kind, name, incidents, runbooks } => {
+            let from = term_dir(kind, &name);
+            let ctx = TermPage {
+                layout: ix.layout(&from, &name, &format!("{kind}: {name}")),
+                kind,
+                incidents: incidents.iter().map(|i| ix.incident_row(&from, i)).collect(),
+                runbooks: runbooks.iter().map(|r| ix.runbook_row(&from, r)).collect(),
+                name,
+            };
+            page(&from, "term.html", Value::from_serialize(ctx))
+        }
+        Job::TermList(kind, terms) => {
+            let (from, title) = if kind == "Service" { (dir::SERVICES, "Services") } else { (dir::TAGS, "Tags") };
+            page(
+                from,
+                "terms.html",
+                Value::from_serialize(TermListPage { layout: ix.layout(from, title, title), kind, terms }),
+            )
+        }
+        Job::Page(p) => {
+            let d = dir::page(&p.meta.slug);
+            let ctx = FreePage {
+                layout: ix.layout(&d, &p.meta.title, &p.meta.summary),
+                title: &p.meta.title,
+                body: &p.meta.html,
+                toc: &p.meta.html.toc,
+            };
+            page(&d, "page.html", Value::from_serialize(ctx))
+        }
+        Job::NotFound => {
+            let ctx = NotFoundPage {
+                layout: ix.layout(dir::HOME, "Page not found", ""),
+                incidents_href: ix.linker.page(dir::HOME, dir::INCIDENTS),
+                runbooks_href: ix.linker.page(dir::HOME, dir::RUNBOOKS),
+                alerts_href: ix.linker.page(dir::HOME, dir::ALERTS),
+            };
+            Ok(OutputFile::new("404.html", theme.render("404.html", Value::from_serialize(ctx))?))
+        }
+        Job::Feed => Ok(OutputFile::new("feed.xml", feeds::atom(ix))),
+        Job::Export => Ok(OutputFile::new("incidents.json", feeds::incidents_json(ix))),
+        Job::Static(path, bytes) => Ok(OutputFile::new(format!("static/{path}"), bytes.to_vec())),
     }
-    files.push(page(dir::STATUS, "status_list.html", Value::from_serialize(status_list(&ix)))?);
-    for s in ix.statuses() {
-        files.push(page(&dir::status(&s.meta.slug), "status.html", Value::from_serialize(status_page(&ix, s)))?);
-    }
-    for (d, ctx) in term_pages(&ix) {
-        files.push(page(&d, "term.html", Value::from_serialize(ctx))?);
-    }
-    for (d, ctx) in term_lists(&ix) {
-        files.push(page(&d, "terms.html", Value::from_serialize(ctx))?);
-    }
-    for p in &site.pages {
-        let d = dir::page(&p.meta.slug);
-        let ctx = FreePage {
-            layout: ix.layout(&d, &p.meta.title, &p.meta.summary),
-            title: p.meta.title.clone(),
-            body: p.meta.html.clone(),
-            toc: p.meta.html.toc.clone(),
-        };
-        files.push(page(&d, "page.html", Value::from_serialize(ctx))?);
-    }
-    let not_found = NotFoundPage {
-        layout: ix.layout(dir::HOME, "Page not found", ""),
-        incidents_href: ix.linker.page(dir::HOME, dir::INCIDENTS),
-        runbooks_href: ix.linker.page(dir::HOME, dir::RUNBOOKS),
-        alerts_href: ix.linker.page(dir::HOME, dir::ALERTS),
-    };
-    files.push(OutputFile::new("404.html", theme.render("404.html", Value::from_serialize(not_found))?));
-    files.push(OutputFile::new("feed.xml", feeds::atom(&ix)));
-    files.push(OutputFile::new("incidents.json", feeds::incidents_json(&ix)));
-    let html_pages: Vec<String> =
-        files.iter().filter(|f| f.path.ends_with("index.html")).map(|f| f.path.clone()).collect();
-    files.push(OutputFile::new("sitemap.xml", feeds::sitemap(&ix, &html_pages)));
-    for (path, bytes) in theme.statics() {
-        files.push(OutputFile::new(format!("static/{path}"), bytes.to_vec()));
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
 }
 
 fn home(ix: &Index) -> HomePage {
@@ -346,74 +451,70 @@ fn home(ix: &Index) -> HomePage {
     }
 }
 
-/// `/incidents/` and its filter pages (by severity and by year); services have their own pages.
-fn incident_lists(ix: &Index) -> Vec<(String, IncidentListPage)> {
-    let mut out = Vec::new();
-    // Every level gets a page, even an empty one: the cadence table links to them all.
-    let mut by_severity: BTreeMap<(usize, String), Vec<&Incident>> =
-        ix.site.settings.scale.levels.iter().map(|l| ((l.rank, l.id.clone()), Vec::new())).collect();
-    let mut by_year: BTreeMap<i32, Vec<&Incident>> = BTreeMap::new();
-    let mut by_service: BTreeMap<String, usize> = BTreeMap::new();
-    for i in &ix.incidents {
-        if let (Some(id), Some(rank)) = (&i.severity, i.severity_rank) {
-            by_severity.entry((rank, id.clone())).or_default().push(i);
-        }
-        if let Some(t) = i.times.started {
-            by_year.entry(i.zone.local_date(t).year()).or_default().push(i);
-        }
-        for s in &i.services {
-            *by_service.entry(s.clone()).or_default() += 1;
-        }
-    }
-    let filters = |from: &str| Filters {
-        all: ix.linker.page(from, dir::INCIDENTS),
-        severities: by_severity
-            .iter()
-            .map(|((_, id), v)| FilterLink {
-                text: id.clone(),
-                href: ix.linker.page(from, &dir::severity(id)),
-                count: v.len(),
-                current: from == dir::severity(id),
-            })
-            .collect(),
-        services: by_service
-            .iter()
-            .map(|(s, n)| FilterLink {
-                text: s.clone(),
-                href: ix.linker.page(from, &dir::service(s)),
-                count: *n,
-                current: false,
-            })
-            .collect(),
-        years: by_year
-            .iter()
-            .rev()
-            .map(|(y, v)| FilterLink {
-                text: y.to_string(),
-                href: ix.linker.page(from, &dir::year(*y)),
-                count: v.len(),
-                current: from == dir::year(*y),
-            })
-            .collect(),
-    };
-    let list = |from: String, heading: String, items: &[&Incident]| {
-        let page = IncidentListPage {
-            layout: ix.layout(&from, &heading, "Every post-mortem, newest first"),
-            heading,
-            filters: filters(&from),
-            years: group_by_year(ix, &from, items),
-            count: items.len(),
+/// The post-mortems grouped for the filter pages of `/incidents/`.
+struct Facets<'a> {
+    /// Every level of the scale, even one without incidents: the cadence table links to them all.
+    by_severity: BTreeMap<(usize, String), Vec<&'a Incident>>,
+    by_year: BTreeMap<i32, Vec<&'a Incident>>,
+    by_service: BTreeMap<String, usize>,
+}
+
+impl<'a> Facets<'a> {
+    fn new(ix: &Index<'a>) -> Facets<'a> {
+        let mut f = Facets {
+            by_severity: ix.site.settings.scale.levels.iter().map(|l| ((l.rank, l.id.clone()), Vec::new())).collect(),
+            by_year: BTreeMap::new(),
+            by_service: BTreeMap::new(),
         };
-        (from, page)
-    };
-    out.push(list(dir::INCIDENTS.to_string(), "Post-mortems".into(), &ix.incidents));
-    for ((_, id), items) in &by_severity {
-        out.push(list(dir::severity(id), format!("{id} post-mortems"), items));
+        for i in &ix.incidents {
+            if let (Some(id), Some(rank)) = (&i.severity, i.severity_rank) {
+                f.by_severity.entry((rank, id.clone())).or_default().push(i);
+            }
+            if let Some(t) = i.times.started {
+                f.by_year.entry(i.zone.local_date(t).year()).or_default().push(i);
+            }
+            for s in &i.services {
+                *f.by_service.entry(s.clone()).or_default() += 1;
+            }
+        }
+        f
     }
-    for (year, items) in &by_year {
-        out.push(list(dir::year(*year), format!("Post-mortems from {year}"), items));
+
+    fn filters(&self, ix: &Index, from: &str) -> Filters {
+        let link = |text: String, to: String, count: usize| FilterLink {
+            href: ix.linker.page(from, &to),
+            current: from == to,
+            text,
+            count,
+        };
+        Filters {
+            all: ix.linker.page(from, dir::INCIDENTS),
+            severities: self
+                .by_severity
+                .iter()
+                .map(|((_, id), v)| link(id.clone(), dir::severity(id), v.len()))
+                .collect(),
+            services: self.by_service.iter().map(|(s, n)| link(s.clone(), dir::service(s), *n)).collect(),
+            years: self.by_year.iter().rev().map(|(y, v)| link(y.to_string(), dir::year(*y), v.len())).collect(),
+        }
     }
-    out
+}
+
+/// `/incidents/` or one of its filter pages.
+fn incident_list_page(
+    ix: &Index,
+    facets: &Facets,
+    from: &str,
+    heading: String,
+    items: &[&Incident],
+) -> IncidentListPage {
+    IncidentListPage {
+        layout: ix.layout(from, &heading, "Every post-mortem, newest first"),
+        heading,
+        filters: facets.filters(ix, from),
+        years: group_by_year(ix, from, items),
+        count: items.len(),
+    }
 }
 
 fn group_by_year(ix: &Index, from: &str, items: &[&Incident]) -> Vec<Group<IncidentRow>> {
@@ -429,7 +530,7 @@ fn group_by_year(ix: &Index, from: &str, items: &[&Incident]) -> Vec<Group<Incid
     groups
 }
 
-fn incident_page(ix: &Index, n: usize) -> IncidentPage {
+fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
     let i = ix.incidents[n];
     let from = dir::incident(&i.meta.slug);
     let t = &i.times;
@@ -498,18 +599,15 @@ fn incident_page(ix: &Index, n: usize) -> IncidentPage {
         comms_lead: i.comms_lead.clone(),
         times,
         durations,
-        body: i.meta.html.clone(),
-        toc: i.meta.html.toc.clone(),
+        body: &i.meta.html,
+        toc: &i.meta.html.toc,
         action_items,
         open_items,
         overdue_items,
         runbooks: i
             .runbooks
             .iter()
-            .filter_map(|r| {
-                ix.runbook_by_slug
-                    .get(crate::url::path_slug(r.value.strip_prefix("runbooks/").unwrap_or(&r.value)).as_str())
-            })
+            .filter_map(|r| ix.runbook_by_slug.get(runbook_ref_slug(&r.value).as_str()))
             .map(|r| Link { text: r.meta.title.clone(), href: ix.linker.page(&from, &dir::runbook(&r.meta.slug)) })
             .collect(),
         related: i
@@ -534,19 +632,12 @@ fn runbook_list(ix: &Index) -> RunbookListPage {
     }
 }
 
-fn runbook_page(ix: &Index, r: &Runbook) -> RunbookPage {
+fn runbook_page<'a>(ix: &Index<'a>, r: &'a Runbook) -> RunbookPage<'a> {
     let from = dir::runbook(&r.meta.slug);
-    let slug = r.meta.slug.as_str();
     let used_by = ix
-        .incidents
-        .iter()
-        .filter(|i| {
-            i.runbooks
-                .iter()
-                .any(|x| crate::url::path_slug(x.value.strip_prefix("runbooks/").unwrap_or(&x.value)) == slug)
-        })
-        .map(|i| ix.incident_row(&from, i))
-        .collect();
+        .runbook_users
+        .get(&r.meta.slug)
+        .map_or_else(Vec::new, |users| users.iter().map(|i| ix.incident_row(&from, i)).collect());
     let rank = r.severity.as_ref().and_then(|s| ix.site.settings.scale.parse(s)).map(|l| l.rank);
     RunbookPage {
         layout: ix.layout(&from, &r.meta.title, &r.meta.summary),
@@ -562,8 +653,8 @@ fn runbook_page(ix: &Index, r: &Runbook) -> RunbookPage {
         last_reviewed: r.last_reviewed.map(|d| d.to_string()),
         stale: r.stale,
         review_every: ix.site.settings.config.runbooks.review_every.clone(),
-        body: r.meta.html.clone(),
-        toc: r.meta.html.toc.clone(),
+        body: &r.meta.html,
+        toc: &r.meta.html.toc,
         used_by,
         source: r.meta.rel_path.clone(),
     }
@@ -598,20 +689,14 @@ fn alert_list(ix: &Index) -> AlertListPage {
     }
 }
 
-fn alert_pages(ix: &Index) -> Vec<(String, AlertPage)> {
-    alerts(ix)
-        .into_iter()
-        .map(|(name, r)| {
-            let from = dir::alert(&name);
-            let page = AlertPage {
-                layout: ix.layout(&from, &name, &format!("Runbook for {name}")),
-                runbook: Link { text: r.meta.title.clone(), href: ix.linker.page(&from, &dir::runbook(&r.meta.slug)) },
-                service: r.service.clone(),
-                name: name.clone(),
-            };
-            (name, page)
-        })
-        .collect()
+fn alert_page(ix: &Index, name: String, r: &Runbook) -> AlertPage {
+    let from = dir::alert(&name);
+    AlertPage {
+        layout: ix.layout(&from, &name, &format!("Runbook for {name}")),
+        runbook: Link { text: r.meta.title.clone(), href: ix.linker.page(&from, &dir::runbook(&r.meta.slug)) },
+        service: r.service.clone(),
+        name,
+    }
 }
 
 fn status_view(ix: &Index, from: &str, s: &StatusTemplate) -> StatusTemplateView {
@@ -698,46 +783,6 @@ fn term_dir(kind: &str, name: &str) -> String {
     } else {
         dir::tag(name)
     }
-}
-
-fn term_pages(ix: &Index) -> Vec<(String, TermPage)> {
-    let mut out = Vec::new();
-    for (kind, map) in terms(ix) {
-        for (name, (incidents, runbooks)) in map {
-            let from = term_dir(kind, &name);
-            let page = TermPage {
-                layout: ix.layout(&from, &name, &format!("{kind}: {name}")),
-                kind,
-                incidents: incidents.iter().map(|i| ix.incident_row(&from, i)).collect(),
-                runbooks: runbooks.iter().map(|r| ix.runbook_row(&from, r)).collect(),
-                name,
-            };
-            out.push((from, page));
-        }
-    }
-    // Two names can share a URL (`Payments`, `payments`): keep the first, so no page is written twice.
-    out.dedup_by(|a, b| a.0 == b.0);
-    out
-}
-
-fn term_lists(ix: &Index) -> Vec<(String, TermListPage)> {
-    terms(ix)
-        .into_iter()
-        .map(|(kind, map)| {
-            let from = if kind == "Service" { dir::SERVICES } else { dir::TAGS };
-            let terms = map
-                .iter()
-                .map(|(name, (i, r))| FilterLink {
-                    text: name.clone(),
-                    href: ix.linker.page(from, &term_dir(kind, name)),
-                    count: i.len() + r.len(),
-                    current: false,
-                })
-                .collect();
-            let title = if kind == "Service" { "Services" } else { "Tags" };
-            (from.to_string(), TermListPage { layout: ix.layout(from, title, title), kind, terms })
-        })
-        .collect()
 }
 
 #[cfg(test)]
