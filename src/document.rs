@@ -278,6 +278,46 @@ impl<'a> Ctx<'a> {
         found
     }
 
+    /// `v` as one of `allowed`, compared case-insensitively with spaces read as
+    /// dashes (`User report` is `user-report`); otherwise reports `code`.
+    pub fn one_of(
+        &mut self,
+        v: Spanned,
+        key: &str,
+        allowed: &'static [&'static str],
+        code: Code,
+    ) -> Option<&'static str> {
+        let folded = crate::text::fold(&v.value).replace(' ', "-");
+        let found = allowed.iter().find(|a| **a == folded).copied();
+        if found.is_none() {
+            self.report(
+                v.span,
+                code,
+                format!("`{}` is not a value of `{key}`", quote(&v.value, 30)),
+                format!("use one of: {}", allowed.join(", ")),
+            );
+        }
+        found
+    }
+
+    /// `v` as a level of the severity scale; otherwise reports `severity-unknown`.
+    pub fn severity<'s>(
+        &mut self,
+        v: Spanned,
+        scale: &'s crate::severity::Scale,
+    ) -> Option<&'s crate::severity::Level> {
+        let level = scale.parse(&v.value);
+        if level.is_none() {
+            self.report(
+                v.span,
+                Code::SeverityUnknown,
+                format!("`{}` is not a severity level", quote(&v.value, 30)),
+                scale.hint(),
+            );
+        }
+        level
+    }
+
     /// A list of text values; one scalar is read as a list of one.
     pub fn list(&mut self, key: &str) -> Vec<Spanned> {
         let Some(value) = self.get(key).cloned() else {

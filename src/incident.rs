@@ -151,21 +151,8 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Incident {
 }
 
 fn severity(ctx: &mut Ctx, s: &Settings) -> (Option<String>, Option<usize>) {
-    let Some(sev) = ctx.required("severity", "post-mortem", "severity: SEV-2") else {
-        return (None, None);
-    };
-    match s.scale.parse(&sev.value) {
-        Some(level) => (Some(level.id.clone()), Some(level.rank)),
-        None => {
-            ctx.report(
-                sev.span,
-                Code::SeverityUnknown,
-                format!("`{}` is not a severity level", quote(&sev.value, 30)),
-                s.scale.hint(),
-            );
-            (None, None)
-        }
-    }
+    let level = ctx.required("severity", "post-mortem", "severity: SEV-2").and_then(|v| ctx.severity(v, &s.scale));
+    (level.map(|l| l.id.clone()), level.map(|l| l.rank))
 }
 
 fn status(ctx: &mut Ctx) -> Option<Status> {
@@ -268,21 +255,9 @@ fn times(ctx: &mut Ctx, zone: Zone) -> Times {
     }
 }
 
-fn one_of(ctx: &mut Ctx, key: &str, allowed: &[&str]) -> Option<String> {
+fn one_of(ctx: &mut Ctx, key: &str, allowed: &'static [&'static str]) -> Option<String> {
     let v = ctx.spanned_text(key)?;
-    let folded = fold(&v.value).replace(' ', "-");
-    match allowed.iter().find(|a| **a == folded) {
-        Some(a) => Some(a.to_string()),
-        None => {
-            ctx.report(
-                v.span,
-                Code::EnumValueUnknown,
-                format!("`{}` is not a value of `{key}`", quote(&v.value, 30)),
-                format!("use one of: {}", allowed.join(", ")),
-            );
-            None
-        }
-    }
+    ctx.one_of(v, key, allowed, Code::EnumValueUnknown).map(str::to_string)
 }
 
 fn root_cause(ctx: &mut Ctx) -> Option<String> {

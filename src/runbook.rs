@@ -43,18 +43,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
             );
         }
     }
-    let severity = ctx.spanned_text("severity").and_then(|v| match s.scale.parse(&v.value) {
-        Some(level) => Some(level.id.clone()),
-        None => {
-            ctx.report(
-                v.span,
-                Code::SeverityUnknown,
-                format!("`{}` is not a severity level", quote(&v.value, 30)),
-                s.scale.hint(),
-            );
-            None
-        }
-    });
+    let severity = ctx.spanned_text("severity").and_then(|v| ctx.severity(v, &s.scale)).map(|l| l.id.clone());
     let (last_reviewed, stale) = review(ctx, s);
     let extra = ctx.unknown_keys("", KNOWN_KEYS);
     let tags = ctx.list("tags").into_iter().map(|t| t.value).collect();

@@ -4,7 +4,7 @@
 use crate::diagnostic::Code;
 use crate::document::{Ctx, Meta};
 use crate::source::SourceFile;
-use crate::text::{fold, quote};
+use crate::text::quote;
 use crate::yaml::Value;
 
 pub const KNOWN_KEYS: &[&str] = &["title", "id", "phase", "audience", "channel", "severity", "tags"];
@@ -29,34 +29,15 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile) -> StatusTemplate {
     let body_offset = ctx.body_start;
     let body_text = &file.text[body_offset..];
     let meta = ctx.meta(file);
-    let phase = ctx.required("phase", "status template", "phase: investigating").and_then(|p| {
-        let f = fold(&p.value);
-        let found = PHASES.iter().find(|ph| **ph == f).map(|s| s.to_string());
-        if found.is_none() {
-            ctx.report(
-                p.span,
-                Code::PhaseUnknown,
-                format!("`{}` is not a status phase", quote(&p.value, 30)),
-                format!("use one of: {}", PHASES.join(", ")),
-            );
-        }
-        found
-    });
-    let audience = match ctx.spanned_text("audience") {
-        None => "external".to_string(),
-        Some(a) => match AUDIENCES.iter().find(|x| **x == fold(&a.value)) {
-            Some(x) => x.to_string(),
-            None => {
-                ctx.report(
-                    a.span,
-                    Code::EnumValueUnknown,
-                    format!("`{}` is not an audience", quote(&a.value, 30)),
-                    "use external or internal",
-                );
-                "external".to_string()
-            }
-        },
-    };
+    let phase = ctx
+        .required("phase", "status template", "phase: investigating")
+        .and_then(|p| ctx.one_of(p, "phase", PHASES, Code::PhaseUnknown))
+        .map(str::to_string);
+    let audience = ctx
+        .spanned_text("audience")
+        .and_then(|a| ctx.one_of(a, "audience", AUDIENCES, Code::EnumValueUnknown))
+        .unwrap_or("external")
+        .to_string();
     let channel = ctx.text("channel");
     let extra = ctx.unknown_keys("", KNOWN_KEYS);
     if body_text.trim().is_empty() {

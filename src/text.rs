@@ -102,6 +102,24 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Escapes text for HTML and XML content and quoted attribute values, and
+/// drops the control characters XML 1.0 forbids.
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Shortens `s` to at most `max` characters for quoting in a message.
 pub fn quote(s: &str, max: usize) -> String {
     let s = s.trim();

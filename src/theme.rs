@@ -36,22 +36,6 @@ const DEFAULT: &[(&str, &[u8])] = embed!(
     "static/debrief.js",
 );
 
-/// Escapes text for HTML content and quoted attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 pub struct Theme {
     env: Environment<'static>,
     statics: BTreeMap<String, Vec<u8>>,
@@ -88,7 +72,7 @@ impl Theme {
         env.set_formatter(|out, state, value| {
             if state.auto_escape() == AutoEscape::Html && !value.is_safe() && !value.is_none() && !value.is_undefined()
             {
-                out.write_str(&escape_html(&value.to_string()))
+                out.write_str(&crate::text::escape_markup(&value.to_string()))
                     .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
             } else {
                 minijinja::escape_formatter(out, state, value)

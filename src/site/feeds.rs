@@ -7,22 +7,7 @@ use super::links::dir;
 use super::{duration_between, is_overdue, status_label, Index};
 use crate::yaml::Value as Yaml;
 
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids are dropped rather than breaking the feed.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::text::escape_markup as xml_escape;
 
 /// The URL of a page for feeds: absolute when `base_url` is, else root-relative.
 fn url(ix: &Index, dir: &str) -> String {
@@ -209,7 +194,12 @@ pub fn incidents_json(ix: &Index) -> String {
             }
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&serde_json::json!({ "incidents": all })).expect("export serialises");
+    #[derive(Serialize)]
+    struct Export<'a> {
+        incidents: Vec<ExportIncident<'a>>,
+    }
+    // Compact: this is for machines, and at 10,000 post-mortems pretty-printing doubles its size.
+    let mut s = serde_json::to_string(&Export { incidents: all }).expect("export serialises");
     s.push('\n');
     s
 }
@@ -220,6 +210,6 @@ mod tests {
 
     #[test]
     fn xml_escapes_markup_and_control_characters() {
-        assert_eq!(xml_escape("<a href=\"x\">&'\u{0}\u{7}"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+        assert_eq!(xml_escape("<a href=\"x\">&'\u{0}\u{7}"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
     }
 }
