@@ -106,18 +106,29 @@ pub fn fold(s: &str) -> String {
 /// drops the control characters XML 1.0 forbids.
 pub fn escape_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
+    escape_markup_into(&mut out, s);
     out
+}
+
+/// `escape_markup`, appending to `out`. Copies runs of plain text whole.
+pub fn escape_markup_into(out: &mut String, s: &str) {
+    let mut plain_from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            b'\t' | b'\n' | b'\r' => continue,
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[plain_from..i]);
+        out.push_str(replacement);
+        plain_from = i + 1;
+    }
+    out.push_str(&s[plain_from..]);
 }
 
 /// Shortens `s` to at most `max` characters for quoting in a message.
