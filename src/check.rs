@@ -21,6 +21,17 @@ pub struct Checked {
     /// Sorted by file, line, column.
     pub diagnostics: Vec<Diagnostic>,
     pub files_checked: usize,
+    /// What git adds (empty outside a repository).
+    pub enrichment: crate::git::Enrichment,
+}
+
+/// How to run the pipeline.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Also render each body to HTML (for `build`).
+    pub render: bool,
+    /// Check strictly only the documents changed since this revision; the rest warn.
+    pub changed_since: Option<String>,
 }
 
 /// Why a site could not be checked at all (exit status 2).
@@ -34,16 +45,22 @@ pub enum CheckError {
 
 /// Checks a site: every document parsed and every rule applied.
 pub fn check(site_dir: &Path, today: Today) -> Result<Checked, CheckError> {
-    run(site_dir, today, false)
+    run(site_dir, today, &RunOptions::default())
 }
 
 /// Like `check`, and also renders each document's body to HTML in the same
 /// parallel pass, for `build`.
 pub fn check_and_render(site_dir: &Path, today: Today) -> Result<Checked, CheckError> {
-    run(site_dir, today, true)
+    run(site_dir, today, &RunOptions { render: true, ..RunOptions::default() })
 }
 
-fn run(site_dir: &Path, today: Today, render: bool) -> Result<Checked, CheckError> {
+/// load → parse (→ render bodies) → validate → enrich from git.
+pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, CheckError> {
+    let render = opts.render;
+    let changed = match &opts.changed_since {
+        Some(rev) => Some(crate::git::changed_since(site_dir, rev).map_err(|e| CheckError::Setup(anyhow::anyhow!(e)))?),
+        None => None,
+    };
     let config = config::load(site_dir).map_err(CheckError::Config)?;
     let settings = Settings::new(config, today);
     let listing = source::list(site_dir).map_err(CheckError::Setup)?;
@@ -77,11 +94,19 @@ fn run(site_dir: &Path, today: Today, render: bool) -> Result<Checked, CheckErro
         }
     }
     diagnostics.extend(validate::cross_document(&site));
+    let (enrichment, git_diags) = crate::git::enrich(&site, &crate::git::Options { site_dir });
+    diagnostics.extend(git_diags);
+    diagnostics.extend(validate::stale_by_history(&site, &enrichment));
     for d in diagnostics.iter_mut().filter(|d| drafts.contains(&d.file)) {
         d.demote();
     }
+    if let (Some(changed), Some(rev)) = (&changed, &opts.changed_since) {
+        for d in diagnostics.iter_mut().filter(|d| !changed.contains(&d.file) && d.file != crate::config::FILE_NAME) {
+            d.demote_unchanged(rev);
+        }
+    }
     diagnostic::sort(&mut diagnostics);
-    Ok(Checked { site, diagnostics, files_checked })
+    Ok(Checked { site, diagnostics, files_checked, enrichment })
 }
 
 /// Parses one file into its model, with the problems found in it alone.

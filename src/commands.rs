@@ -16,6 +16,17 @@ pub struct CheckOptions {
     pub format: Format,
     pub today: Option<NaiveDate>,
     pub strict: bool,
+    pub changed_since: Option<String>,
+}
+
+/// Prints what git could not tell: on stderr, or as workflow warnings for GitHub.
+fn print_notes(notes: &[String], format: Format) {
+    for n in notes {
+        match format {
+            Format::Github => println!("::warning title=debrief git::{}", n.replace('%', "%25").replace('\n', "%0A")),
+            _ => eprintln!("warning: {n}"),
+        }
+    }
 }
 
 /// Exit statuses, as documented in the README.
@@ -49,8 +60,10 @@ pub fn check(opts: &CheckOptions) -> u8 {
     };
     let colour = use_colour();
     let mut out = std::io::stdout().lock();
-    match check::check(&opts.site_dir, today) {
+    let run = check::RunOptions { render: false, changed_since: opts.changed_since.clone() };
+    match check::run(&opts.site_dir, today, &run) {
         Ok(checked) => {
+            print_notes(&checked.enrichment.notes, opts.format);
             let _ = out.write_all(
                 diagnostic::render(&checked.diagnostics, opts.format, colour, checked.files_checked).as_bytes(),
             );
@@ -115,6 +128,7 @@ pub fn build(opts: &BuildOptions) -> u8 {
         }
     };
     stage_time("check+md", t0);
+    print_notes(&checked.enrichment.notes, Format::Human);
     let config = &checked.site.settings.config;
     let out = opts.out.clone().unwrap_or_else(|| opts.site_dir.join(&config.output));
     let (errors, _) = diagnostic::counts(&checked.diagnostics);

@@ -79,6 +79,8 @@ rules! {
     DateInvalid = ("E031", "date-invalid", Error, "A date such as `last_reviewed` is not a real calendar date written `YYYY-MM-DD`."),
     TemplateEmpty = ("E032", "status-template-empty", Error, "A status template has no text."),
     ActionItemMissingTicket = ("E033", "action-item-missing-ticket", Error, "An action item has no ticket (only when `action_items.required` lists `ticket`)."),
+    CommitNotFound = ("E034", "commit-not-found", Error, "A `root_cause.commits` entry does not resolve to a commit in the configured repositories."),
+    CommitAmbiguous = ("E035", "commit-ambiguous", Error, "A short commit id in `root_cause.commits` matches more than one commit."),
     ConfigUnknownKey = ("E040", "config-unknown-key", Error, "`debrief.yml` has a key debrief does not know (check stops with exit status 2)."),
     ConfigInvalid = ("E041", "config-invalid", Error, "A `debrief.yml` value is invalid (check stops with exit status 2)."),
     // Warnings.
@@ -90,6 +92,7 @@ rules! {
     BlameLanguage = ("W006", "blame-language", Warning, "A phrase blames a person rather than naming the missing guardrail."),
     RunbookStale = ("W007", "runbook-stale", Warning, "A runbook's `last_reviewed` is older than `runbooks.review_every`."),
     PlaceholderMalformed = ("W008", "placeholder-malformed", Warning, "A status template has a `{{` without a matching `}}`, or a placeholder name that is not a plain word."),
+    CommitAfterStart = ("W010", "commit-after-start", Warning, "A root-cause commit was made after the incident started, so it cannot have caused it."),
     FileIgnored = ("W009", "file-ignored", Warning, "A markdown file is outside `incidents/`, `runbooks/`, `status/` and `pages/`, or is a symlink that leaves the site, so it is not part of the site."),
 }
 
@@ -133,6 +136,14 @@ impl Diagnostic {
         if self.level == Level::Error {
             self.level = Level::Warning;
             self.help.push_str(" (warning only: the post-mortem is a draft)");
+        }
+    }
+
+    /// With `--changed-since`, problems in files the pull request did not touch only warn.
+    pub fn demote_unchanged(&mut self, rev: &str) {
+        if self.level == Level::Error {
+            self.level = Level::Warning;
+            self.help.push_str(&format!(" (warning only: the file is unchanged since {rev})"));
         }
     }
 

@@ -85,6 +85,8 @@ pub struct Incident {
     pub detected_by: Option<String>,
     pub root_cause_category: Option<String>,
     pub commits: Vec<Spanned>,
+    /// Commit-like ids written in the Root cause section (resolved quietly by `git`).
+    pub root_cause_ids: Vec<String>,
     pub runbooks: Vec<Spanned>,
     pub related: Vec<Spanned>,
     pub commander: Option<String>,
@@ -137,6 +139,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Incident {
         detected_by,
         root_cause_category,
         commits,
+        root_cause_ids: Vec::new(),
         runbooks: ctx.list("runbooks"),
         related: ctx.list("related"),
         commander: ctx.text("commander"),
@@ -288,8 +291,7 @@ fn commits(ctx: &mut Ctx) -> Vec<Spanned> {
     let commits = ctx.list("root_cause.commits");
     for c in &commits {
         let sha = c.value.rsplit_once('@').map_or(c.value.as_str(), |(_, sha)| sha);
-        let ok = (7..=40).contains(&sha.len()) && sha.chars().all(|ch| ch.is_ascii_hexdigit());
-        if !ok {
+        if !is_commit_id(sha) {
             ctx.report(
                 c.span.clone(),
                 Code::CommitInvalid,
@@ -299,6 +301,11 @@ fn commits(ctx: &mut Ctx) -> Vec<Spanned> {
         }
     }
     commits
+}
+
+/// 7 to 40 hex digits.
+pub fn is_commit_id(s: &str) -> bool {
+    (7..=40).contains(&s.len()) && s.chars().all(|ch| ch.is_ascii_hexdigit())
 }
 
 fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
@@ -321,6 +328,12 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
             Some(_) => {}
             None => missing_section(ctx, names, &sections, required, &display),
         }
+    }
+    if let Some(sec) = names.find(&sections, "Root cause") {
+        let range = ctx.section_content(sec);
+        let mut ids: Vec<String> = crate::git::commit_ids_in(&ctx.loc.text[range]).into_iter().map(str::to_string).collect();
+        ids.dedup();
+        incident.root_cause_ids = ids;
     }
     if let Some(sec) = names.find(&sections, "Timeline") {
         let blocks = &ctx.body.blocks[sec.blocks.clone()];

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
+pub mod git;
 pub mod incident;
 pub mod markdown;
 pub mod model;

@@ -42,6 +42,11 @@ enum Command {
         /// Fail (exit 1) on warnings too.
         #[arg(long)]
         strict: bool,
+        /// Check strictly only the documents changed since REV (a git revision, such as
+        /// origin/main); problems elsewhere are reported as warnings, so a new rule never
+        /// blocks an unrelated pull request.
+        #[arg(long, value_name = "REV")]
+        changed_since: Option<String>,
     },
     /// Check, then build the static site (into SITE_DIR/public unless --out or `output:` says otherwise).
     ///
@@ -68,8 +73,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check { site_dir, format, today, strict } => {
-            commands::check(&CheckOptions { site_dir, format, today, strict })
+        Command::Check { site_dir, format, today, strict, changed_since } => {
+            commands::check(&CheckOptions { site_dir, format, today, strict, changed_since })
         }
         Command::Build { site_dir, out, drafts, base_url, today } => {
             commands::build(&BuildOptions { site_dir, out, drafts, base_url, today })

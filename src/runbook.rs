@@ -23,6 +23,8 @@ pub struct Runbook {
     pub last_reviewed: Option<NaiveDate>,
     /// True when `last_reviewed` is older than `runbooks.review_every`.
     pub stale: bool,
+    /// Where a staleness warning points: `last_reviewed`, or the end of the front matter.
+    pub review_span: crate::document::Span,
     pub severity: Option<String>,
     pub tags: Vec<String>,
     pub extra: Vec<(String, Value)>,
@@ -44,6 +46,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
         }
     }
     let severity = ctx.spanned_text("severity").and_then(|v| ctx.severity(v, &s.scale)).map(|l| l.id.clone());
+    let review_span = if ctx.root.get("last_reviewed").is_some() { ctx.value_span("last_reviewed") } else { ctx.end_span() };
     let (last_reviewed, stale) = review(ctx, s);
     let extra = ctx.unknown_keys("", KNOWN_KEYS);
     let tags = ctx.list("tags").into_iter().map(|t| t.value).collect();
@@ -51,7 +54,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
     let mut meta = meta;
     let found = ctx.body.sections();
     meta.summary = ctx.first_paragraph(s.runbook_sections.find(&found, "Meaning"));
-    Runbook { meta, service, owner, alerts, last_reviewed, stale, severity, tags, extra }
+    Runbook { meta, service, owner, alerts, last_reviewed, stale, review_span, severity, tags, extra }
 }
 
 fn review(ctx: &mut Ctx, s: &Settings) -> (Option<NaiveDate>, bool) {

@@ -38,8 +38,10 @@ fn every_rule_has_a_fixture_that_fails_it() {
             seen.insert(line.split_whitespace().nth(1).unwrap().to_string());
         }
     }
-    // E001 needs a file too big to commit; `oversized_files_are_refused` makes one.
-    let missing: Vec<_> = Code::ALL.iter().map(|c| c.id()).filter(|id| *id != "E001" && !seen.contains(*id)).collect();
+    // E001 needs a file too big to commit (`oversized_files_are_refused` makes
+    // one); the git rules need a repository, which tests/git.rs builds.
+    let elsewhere = ["E001", "E034", "E035", "W010"];
+    let missing: Vec<_> = Code::ALL.iter().map(|c| c.id()).filter(|id| !elsewhere.contains(id) && !seen.contains(*id)).collect();
     assert!(missing.is_empty(), "rules with no failing fixture: {missing:?}");
 }
 

@@ -78,7 +78,6 @@ fn clean_fixture_reads_twelve_hour_clocks_and_crlf() {
     assert_eq!(twelve.severity.as_deref(), Some("SEV-3"));
     assert_eq!(twelve.services, ["db"], "a single service may be written without brackets");
     assert_eq!(twelve.root_cause_category.as_deref(), Some("configuration"));
-    assert_eq!(twelve.commits.len(), 2);
     assert_eq!(twelve.extra.len(), 1, "unknown keys are kept for templates");
     assert_eq!(twelve.action_items[1].status, ItemStatus::Done);
     assert_eq!(twelve.action_items[0].kind.as_ref().unwrap().text, "detection");

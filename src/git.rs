@@ -1,0 +1,460 @@
+//! Git enrichment (git2 is used here alone): root-cause commits, what changed
+//! before each incident, and when each page was created and last changed.
+//! Read-only: nothing here writes to a repository. Whatever git cannot tell
+//! (no repository, a shallow clone, a missing path) becomes a note, and the
+//! build goes on without it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use chrono::{DateTime, Duration, FixedOffset, TimeZone};
+use git2::{Delta, DiffOptions, ErrorCode, ObjectType, Repository, Sort};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::document::Spanned;
+use crate::incident::Incident;
+use crate::model::Site;
+use crate::text::quote;
+
+/// How many changes a post-mortem page lists before "and N more".
+pub const CHANGE_LIMIT: usize = 10;
+/// How many changed paths a root-cause commit shows.
+pub const PATH_LIMIT: usize = 5;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// The configured repo name (`default` for the site's own).
+    pub repo: String,
+    pub sha: String,
+    pub subject: String,
+    pub time: DateTime<FixedOffset>,
+    pub author: String,
+    pub files_changed: usize,
+    /// The first few changed paths.
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Commit,
+    Tag,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub repo: String,
+    pub sha: String,
+    /// The commit subject, or the tag name.
+    pub title: String,
+    pub time: DateTime<FixedOffset>,
+    pub root_cause: bool,
+}
+
+/// The changes in the window before an incident, newest first, capped.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChangeWindow {
+    pub changes: Vec<Change>,
+    pub more: usize,
+}
+
+/// When a document was first added and last changed, by the site's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageDates {
+    pub created: DateTime<FixedOffset>,
+    pub updated: DateTime<FixedOffset>,
+}
+
+/// Everything git adds to the site, by document path (`content/…`).
+#[derive(Debug, Clone, Default)]
+pub struct Enrichment {
+    pub root_causes: HashMap<String, Vec<CommitInfo>>,
+    pub changes: HashMap<String, ChangeWindow>,
+    pub dates: HashMap<String, PageDates>,
+    /// Things git could not tell, said once each.
+    pub notes: Vec<String>,
+}
+
+/// One open repository, with its name and the site's folder inside it.
+struct Repo {
+    name: String,
+    repo: Repository,
+}
+
+fn to_time(t: git2::Time) -> DateTime<FixedOffset> {
+    let offset = FixedOffset::east_opt(t.offset_minutes() * 60).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
+    offset.timestamp_opt(t.seconds(), 0).single().unwrap_or_else(|| offset.timestamp_opt(0, 0).unwrap())
+}
+
+/// The site's own repository and the site folder's path inside it (`""` or `docs/`).
+fn site_repo(site_dir: &Path) -> Result<(Repository, String), String> {
+    let repo = Repository::discover(site_dir).map_err(|_| {
+        format!("{} is not in a git repository, so pages have no created/updated dates and root-cause commits are not checked", crate::source::display_path(site_dir))
+    })?;
+    let workdir = repo.workdir().ok_or("the site's repository is bare")?.to_path_buf();
+    let site = std::fs::canonicalize(site_dir).map_err(|e| e.to_string())?;
+    let workdir = std::fs::canonicalize(workdir).map_err(|e| e.to_string())?;
+    let prefix = site.strip_prefix(&workdir).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+    let prefix = if prefix.is_empty() { prefix } else { format!("{prefix}/") };
+    Ok((repo, prefix))
+}
+
+/// Opens every configured repository; missing ones become notes.
+fn open_repos(site_dir: &Path, config: &crate::config::Config, notes: &mut Vec<String>) -> (Vec<Repo>, Option<String>) {
+    let mut repos = Vec::new();
+    let mut prefix = None;
+    let default_path = config.repos.get("default").map(|p| site_dir.join(p));
+    match default_path {
+        Some(path) if config.repos.get("default").map(String::as_str) != Some(".") => match Repository::open(&path) {
+            Ok(repo) => repos.push(Repo { name: "default".into(), repo }),
+            Err(_) => notes.push(format!("repos.default ({}) is not a git repository", path.display())),
+        },
+        _ => match site_repo(site_dir) {
+            Ok((repo, p)) => {
+                prefix = Some(p);
+                repos.push(Repo { name: "default".into(), repo });
+            }
+            Err(e) => notes.push(e),
+        },
+    }
+    for (name, path) in &config.repos {
+        if name == "default" {
+            continue;
+        }
+        let full = site_dir.join(path);
+        match Repository::open(&full) {
+            Ok(repo) => repos.push(Repo { name: name.clone(), repo }),
+            Err(_) => notes.push(format!("repos.{name} ({}) does not exist or is not a git repository, so its commits are not checked", full.display())),
+        }
+    }
+    for r in &repos {
+        if r.repo.is_shallow() {
+            notes.push(format!(
+                "the {} repository is a shallow clone: created/updated dates and the change window may be wrong; fetch the full history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)",
+                if r.name == "default" { "site's" } else { r.name.as_str() }
+            ));
+        }
+    }
+    (repos, prefix)
+}
+
+/// Resolving a commit id.
+enum Lookup {
+    Found(Box<CommitInfo>),
+    NotFound,
+    Ambiguous(Vec<String>),
+}
+
+fn commit_info(r: &Repo, commit: &git2::Commit) -> CommitInfo {
+    let (files_changed, paths) = changed_paths(&r.repo, commit);
+    CommitInfo {
+        repo: r.name.clone(),
+        sha: commit.id().to_string(),
+        subject: commit.summary().unwrap_or("").to_string(),
+        time: to_time(commit.time()),
+        author: commit.author().name().unwrap_or("").to_string(),
+        files_changed,
+        paths,
+    }
+}
+
+fn changed_paths(repo: &Repository, commit: &git2::Commit) -> (usize, Vec<String>) {
+    let tree = commit.tree().ok();
+    let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
+    let Ok(diff) = repo.diff_tree_to_tree(parent.as_ref(), tree.as_ref(), None) else { return (0, Vec::new()) };
+    let paths: Vec<String> = diff
+        .deltas()
+        .filter_map(|d| d.new_file().path().or(d.old_file().path()).map(|p| p.to_string_lossy().into_owned()))
+        .collect();
+    (paths.len(), paths.into_iter().take(PATH_LIMIT).collect())
+}
+
+fn lookup(r: &Repo, id: &str) -> Lookup {
+    let is_hex = (4..=40).contains(&id.len()) && id.chars().all(|c| c.is_ascii_hexdigit());
+    if !is_hex {
+        return Lookup::NotFound;
+    }
+    match r.repo.find_object_by_prefix(id, Some(ObjectType::Commit)).or_else(|_| r.repo.revparse_single(id)) {
+        Ok(obj) => match obj.peel_to_commit() {
+            Ok(c) => Lookup::Found(Box::new(commit_info(r, &c))),
+            Err(_) => Lookup::NotFound,
+        },
+        Err(e) if e.code() == ErrorCode::Ambiguous => Lookup::Ambiguous(candidates(&r.repo, id)),
+        Err(_) => Lookup::NotFound,
+    }
+}
+
+fn candidates(repo: &Repository, prefix: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let prefix = prefix.to_ascii_lowercase();
+    if let Ok(odb) = repo.odb() {
+        let _ = odb.foreach(|oid| {
+            let s = oid.to_string();
+            if s.starts_with(&prefix) && repo.find_commit(*oid).is_ok() {
+                out.push(s);
+            }
+            true
+        });
+    }
+    out.sort();
+    out
+}
+
+/// Every commit id (7–40 hex digits, not part of a longer word) in a text.
+pub fn commit_ids_in(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| (7..=40).contains(&w.len()) && w.chars().all(|c| c.is_ascii_hexdigit()) && w.chars().any(|c| c.is_ascii_digit()))
+        .collect()
+}
+
+/// The commits and tags of one repository, oldest first, for window queries.
+struct Timeline {
+    repo: String,
+    entries: Vec<(i64, Change)>,
+}
+
+fn repo_timeline(r: &Repo) -> Timeline {
+    let mut entries = Vec::new();
+    if let Ok(mut walk) = r.repo.revwalk() {
+        let _ = walk.set_sorting(Sort::TIME);
+        if walk.push_head().is_ok() {
+            for oid in walk.flatten() {
+                if let Ok(c) = r.repo.find_commit(oid) {
+                    let time = to_time(c.time());
+                    entries.push((
+                        time.timestamp(),
+                        Change { kind: ChangeKind::Commit, repo: r.name.clone(), sha: oid.to_string(), title: c.summary().unwrap_or("").to_string(), time, root_cause: false },
+                    ));
+                }
+            }
+        }
+    }
+    if let Ok(names) = r.repo.tag_names(None) {
+        for name in names.iter().flatten() {
+            let Ok(obj) = r.repo.revparse_single(&format!("refs/tags/{name}")) else { continue };
+            let Ok(commit) = obj.peel_to_commit() else { continue };
+            // An annotated tag has its own date; a lightweight one takes its commit's.
+            let time = obj.as_tag().and_then(|t| t.tagger()).map(|s| to_time(s.when())).unwrap_or_else(|| to_time(commit.time()));
+            entries.push((time.timestamp(), Change { kind: ChangeKind::Tag, repo: r.name.clone(), sha: commit.id().to_string(), title: name.to_string(), time, root_cause: false }));
+        }
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.sha.cmp(&b.1.sha)).then_with(|| a.1.title.cmp(&b.1.title)));
+    Timeline { repo: r.name.clone(), entries }
+}
+
+fn window(timelines: &[Timeline], start: DateTime<FixedOffset>, span: Duration, root: &HashSet<(String, String)>) -> ChangeWindow {
+    let (from, to) = ((start - span).timestamp(), start.timestamp());
+    let mut all: Vec<Change> = Vec::new();
+    for t in timelines {
+        let lo = t.entries.partition_point(|e| e.0 < from);
+        let hi = t.entries.partition_point(|e| e.0 <= to);
+        all.extend(t.entries[lo..hi].iter().map(|(_, c)| {
+            let mut c = c.clone();
+            c.root_cause = c.kind == ChangeKind::Commit && root.contains(&(t.repo.clone(), c.sha.clone()));
+            c
+        }));
+    }
+    all.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.repo.cmp(&b.repo)).then_with(|| a.sha.cmp(&b.sha)));
+    let more = all.len().saturating_sub(CHANGE_LIMIT);
+    // Keep a marked root cause visible even when it falls past the cap.
+    if let Some(pos) = all.iter().position(|c| c.root_cause).filter(|&p| p >= CHANGE_LIMIT) {
+        let rc = all.remove(pos);
+        all.truncate(CHANGE_LIMIT - 1);
+        all.push(rc);
+    } else {
+        all.truncate(CHANGE_LIMIT);
+    }
+    ChangeWindow { changes: all, more }
+}
+
+/// One pass over the site repository's history: for each document, the time
+/// of the oldest and the newest commit that touched it.
+fn page_dates(repo: &Repository, prefix: &str, wanted: &HashSet<String>) -> HashMap<String, PageDates> {
+    let mut out: HashMap<String, PageDates> = HashMap::new();
+    let Ok(mut walk) = repo.revwalk() else { return out };
+    let _ = walk.set_sorting(Sort::TIME);
+    if walk.push_head().is_err() {
+        return out;
+    }
+    let mut opts = DiffOptions::new();
+    opts.pathspec(format!("{prefix}content/")).skip_binary_check(true);
+    for oid in walk.flatten() {
+        let Ok(commit) = repo.find_commit(oid) else { continue };
+        let time = to_time(commit.time());
+        let tree = commit.tree().ok();
+        let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
+        let Ok(diff) = repo.diff_tree_to_tree(parent.as_ref(), tree.as_ref(), Some(&mut opts)) else { continue };
+        for delta in diff.deltas() {
+            if delta.status() == Delta::Deleted {
+                continue;
+            }
+            let Some(path) = delta.new_file().path().and_then(|p| p.to_str()) else { continue };
+            let Some(rel) = path.strip_prefix(prefix) else { continue };
+            if !wanted.contains(rel) {
+                continue;
+            }
+            // Newest first: the first time seen is the last update; each later one is older.
+            out.entry(rel.to_string()).and_modify(|d| d.created = time.min(d.created)).or_insert(PageDates { created: time, updated: time });
+        }
+    }
+    out
+}
+
+/// What `enrich` is asked to do.
+pub struct Options<'a> {
+    pub site_dir: &'a Path,
+}
+
+/// Runs every git query the site needs. Problems with the content (commits
+/// that do not resolve) are diagnostics; problems with git itself are notes.
+pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
+    let config = &site.settings.config;
+    let mut e = Enrichment::default();
+    let mut diags = Vec::new();
+    let (repos, prefix) = open_repos(opts.site_dir, config, &mut e.notes);
+    if repos.is_empty() {
+        return (e, diags);
+    }
+    let by_name: BTreeMap<&str, &Repo> = repos.iter().map(|r| (r.name.as_str(), r)).collect();
+    for incident in &site.incidents {
+        let commits = root_causes(incident, &by_name, &mut diags);
+        if !commits.is_empty() {
+            e.root_causes.insert(incident.meta.rel_path.clone(), commits);
+        }
+    }
+    let span = crate::time::parse_duration(&config.change_window).unwrap_or(Duration::hours(24));
+    let timelines: Vec<Timeline> = repos.iter().map(repo_timeline).collect();
+    for incident in &site.incidents {
+        let Some(start) = incident.times.started else { continue };
+        let root: HashSet<(String, String)> =
+            e.root_causes.get(&incident.meta.rel_path).into_iter().flatten().map(|c| (c.repo.clone(), c.sha.clone())).collect();
+        let w = window(&timelines, start, span, &root);
+        if !w.changes.is_empty() {
+            e.changes.insert(incident.meta.rel_path.clone(), w);
+        }
+    }
+    if let (Some(prefix), Some(site_repo)) = (prefix, by_name.get("default")) {
+        let wanted: HashSet<String> = documents(site).into_iter().collect();
+        e.dates = page_dates(&site_repo.repo, &prefix, &wanted);
+    }
+    (e, diags)
+}
+
+fn documents(site: &Site) -> Vec<String> {
+    site.incidents
+        .iter()
+        .map(|d| &d.meta)
+        .chain(site.runbooks.iter().map(|d| &d.meta))
+        .chain(site.statuses.iter().map(|d| &d.meta))
+        .chain(site.pages.iter().map(|d| &d.meta))
+        .map(|m| m.rel_path.clone())
+        .collect()
+}
+
+/// Resolves the front matter's `root_cause.commits` (reporting what does not
+/// resolve) and the commit ids written in the Root cause section (silently).
+fn root_causes(incident: &Incident, repos: &BTreeMap<&str, &Repo>, diags: &mut Vec<Diagnostic>) -> Vec<CommitInfo> {
+    let mut found: Vec<CommitInfo> = Vec::new();
+    for c in &incident.commits {
+        let (repo_name, sha) = c.value.rsplit_once('@').unwrap_or(("default", c.value.as_str()));
+        if !crate::incident::is_commit_id(sha) {
+            continue; // already reported as `commit-invalid`
+        }
+        let Some(repo) = repos.get(repo_name) else {
+            if repo_name != "default" {
+                diags.push(c.span.diagnostic(
+                    Code::CommitNotFound,
+                    format!("`{}` names a repo `{repo_name}` that is not configured or cannot be opened", c.value),
+                    "add it under `repos:` in debrief.yml with the path to its clone",
+                ));
+            }
+            continue;
+        };
+        match lookup(repo, sha) {
+            Lookup::Found(info) => {
+                commit_after_start(incident, c, &info, diags);
+                if !found.iter().any(|f| f.sha == info.sha && f.repo == info.repo) {
+                    found.push(*info);
+                }
+            }
+            Lookup::NotFound => diags.push(c.span.diagnostic(
+                Code::CommitNotFound,
+                format!("commit `{}` is not in the {} repository", c.value, if repo_name == "default" { "site's" } else { repo_name }),
+                "check the id (copy it from `git log`), or name the repo as `repo@sha`",
+            )),
+            Lookup::Ambiguous(candidates) => diags.push(c.span.diagnostic(
+                Code::CommitAmbiguous,
+                format!("commit id `{}` is ambiguous: it matches {}", c.value, candidates.join(", ")),
+                "write more of the id so that it names one commit",
+            )),
+        }
+    }
+    for id in &incident.root_cause_ids {
+        for repo in repos.values() {
+            if let Lookup::Found(info) = lookup(repo, id) {
+                if !found.iter().any(|f| f.sha == info.sha && f.repo == info.repo) {
+                    found.push(*info);
+                }
+                break;
+            }
+        }
+    }
+    found
+}
+
+fn commit_after_start(incident: &Incident, c: &Spanned, info: &CommitInfo, diags: &mut Vec<Diagnostic>) {
+    if let Some(start) = incident.times.started.filter(|s| info.time > *s) {
+        diags.push(c.span.diagnostic(
+            Code::CommitAfterStart,
+            format!(
+                "commit {} (\"{}\") was made {}, after the incident started ({}), so it cannot have caused it",
+                &info.sha[..10],
+                quote(&info.subject, 50),
+                info.time.format("%Y-%m-%d %H:%M %:z"),
+                start.format("%Y-%m-%d %H:%M %:z")
+            ),
+            "check the commit id, or move it out of `root_cause.commits` (a fix belongs in the timeline)",
+        ));
+    }
+}
+
+/// The files changed between `rev` and the working tree (staged, unstaged and
+/// untracked), as paths relative to the site folder.
+pub fn changed_since(site_dir: &Path, rev: &str) -> Result<HashSet<String>, String> {
+    let (repo, prefix) = site_repo(site_dir)?;
+    let tree = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|e| format!("`{rev}` is not a commit in the site's repository ({}); in CI, fetch it first (`git fetch origin main`, `fetch-depth: 0`)", e.message()))?;
+    let mut opts = DiffOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true);
+    let diff = repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts)).map_err(|e| e.message().to_string())?;
+    Ok(diff
+        .deltas()
+        .filter_map(|d| d.new_file().path().or(d.old_file().path()).and_then(|p| p.to_str()).and_then(|p| p.strip_prefix(&prefix)).map(str::to_string))
+        .collect())
+}
+
+/// Fills `{repo}` and `{sha}` in `commit_url`.
+pub fn commit_url(template: &str, repo: &str, sha: &str) -> Option<String> {
+    (!template.is_empty()).then(|| template.replace("{repo}", repo).replace("{sha}", sha))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_commit_ids_in_text() {
+        assert_eq!(commit_ids_in("Deploy 4f2a9c1 (and abcdef12345) broke it; deadbeefcafe is a word"), ["4f2a9c1", "abcdef12345"]);
+        assert!(commit_ids_in("the 1234567 users").contains(&"1234567"));
+        assert!(commit_ids_in("INC-2025-042 and 2025-03-25").is_empty());
+    }
+
+    #[test]
+    fn commit_urls() {
+        assert_eq!(commit_url("https://x/{repo}/commit/{sha}", "pay", "abc").as_deref(), Some("https://x/pay/commit/abc"));
+        assert_eq!(commit_url("", "pay", "abc"), None);
+    }
+}
