@@ -160,7 +160,8 @@ fn render_and_write(checked: &check::Checked, opts: &BuildOptions, out: &std::pa
     let theme = crate::theme::Theme::load(&opts.site_dir, &checked.site.settings.config.theme)?;
     let site_opts = crate::site::BuildOptions { drafts: opts.drafts, base_url: opts.base_url.clone() };
     let staging = crate::output::Staging::new(out)?;
-    let pages = crate::site::render(&checked.site, &theme, &site_opts, &|file| staging.write(&file))?;
+    let pages =
+        crate::site::render(&checked.site, &checked.enrichment, &theme, &site_opts, &|file| staging.write(&file))?;
     stage_time("render+write", t);
     let t = std::time::Instant::now();
     staging.commit()?;

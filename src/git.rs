@@ -83,7 +83,8 @@ struct Repo {
 }
 
 fn to_time(t: git2::Time) -> DateTime<FixedOffset> {
-    let offset = FixedOffset::east_opt(t.offset_minutes() * 60).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
+    let offset =
+        FixedOffset::east_opt(t.offset_minutes() * 60).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
     offset.timestamp_opt(t.seconds(), 0).single().unwrap_or_else(|| offset.timestamp_opt(0, 0).unwrap())
 }
 
@@ -125,7 +126,10 @@ fn open_repos(site_dir: &Path, config: &crate::config::Config, notes: &mut Vec<S
         let full = site_dir.join(path);
         match Repository::open(&full) {
             Ok(repo) => repos.push(Repo { name: name.clone(), repo }),
-            Err(_) => notes.push(format!("repos.{name} ({}) does not exist or is not a git repository, so its commits are not checked", full.display())),
+            Err(_) => notes.push(format!(
+                "repos.{name} ({}) does not exist or is not a git repository, so its commits are not checked",
+                full.display()
+            )),
         }
     }
     for r in &repos {
@@ -204,7 +208,11 @@ fn candidates(repo: &Repository, prefix: &str) -> Vec<String> {
 /// Every commit id (7–40 hex digits, not part of a longer word) in a text.
 pub fn commit_ids_in(text: &str) -> Vec<&str> {
     text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| (7..=40).contains(&w.len()) && w.chars().all(|c| c.is_ascii_hexdigit()) && w.chars().any(|c| c.is_ascii_digit()))
+        .filter(|w| {
+            (7..=40).contains(&w.len())
+                && w.chars().all(|c| c.is_ascii_hexdigit())
+                && w.chars().any(|c| c.is_ascii_digit())
+        })
         .collect()
 }
 
@@ -224,7 +232,14 @@ fn repo_timeline(r: &Repo) -> Timeline {
                     let time = to_time(c.time());
                     entries.push((
                         time.timestamp(),
-                        Change { kind: ChangeKind::Commit, repo: r.name.clone(), sha: oid.to_string(), title: c.summary().unwrap_or("").to_string(), time, root_cause: false },
+                        Change {
+                            kind: ChangeKind::Commit,
+                            repo: r.name.clone(),
+                            sha: oid.to_string(),
+                            title: c.summary().unwrap_or("").to_string(),
+                            time,
+                            root_cause: false,
+                        },
                     ));
                 }
             }
@@ -235,15 +250,34 @@ fn repo_timeline(r: &Repo) -> Timeline {
             let Ok(obj) = r.repo.revparse_single(&format!("refs/tags/{name}")) else { continue };
             let Ok(commit) = obj.peel_to_commit() else { continue };
             // An annotated tag has its own date; a lightweight one takes its commit's.
-            let time = obj.as_tag().and_then(|t| t.tagger()).map(|s| to_time(s.when())).unwrap_or_else(|| to_time(commit.time()));
-            entries.push((time.timestamp(), Change { kind: ChangeKind::Tag, repo: r.name.clone(), sha: commit.id().to_string(), title: name.to_string(), time, root_cause: false }));
+            let time = obj
+                .as_tag()
+                .and_then(|t| t.tagger())
+                .map(|s| to_time(s.when()))
+                .unwrap_or_else(|| to_time(commit.time()));
+            entries.push((
+                time.timestamp(),
+                Change {
+                    kind: ChangeKind::Tag,
+                    repo: r.name.clone(),
+                    sha: commit.id().to_string(),
+                    title: name.to_string(),
+                    time,
+                    root_cause: false,
+                },
+            ));
         }
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.sha.cmp(&b.1.sha)).then_with(|| a.1.title.cmp(&b.1.title)));
     Timeline { repo: r.name.clone(), entries }
 }
 
-fn window(timelines: &[Timeline], start: DateTime<FixedOffset>, span: Duration, root: &HashSet<(String, String)>) -> ChangeWindow {
+fn window(
+    timelines: &[Timeline],
+    start: DateTime<FixedOffset>,
+    span: Duration,
+    root: &HashSet<(String, String)>,
+) -> ChangeWindow {
     let (from, to) = ((start - span).timestamp(), start.timestamp());
     let mut all: Vec<Change> = Vec::new();
     for t in timelines {
@@ -295,7 +329,9 @@ fn page_dates(repo: &Repository, prefix: &str, wanted: &HashSet<String>) -> Hash
                 continue;
             }
             // Newest first: the first time seen is the last update; each later one is older.
-            out.entry(rel.to_string()).and_modify(|d| d.created = time.min(d.created)).or_insert(PageDates { created: time, updated: time });
+            out.entry(rel.to_string())
+                .and_modify(|d| d.created = time.min(d.created))
+                .or_insert(PageDates { created: time, updated: time });
         }
     }
     out
@@ -327,8 +363,13 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
     let timelines: Vec<Timeline> = repos.iter().map(repo_timeline).collect();
     for incident in &site.incidents {
         let Some(start) = incident.times.started else { continue };
-        let root: HashSet<(String, String)> =
-            e.root_causes.get(&incident.meta.rel_path).into_iter().flatten().map(|c| (c.repo.clone(), c.sha.clone())).collect();
+        let root: HashSet<(String, String)> = e
+            .root_causes
+            .get(&incident.meta.rel_path)
+            .into_iter()
+            .flatten()
+            .map(|c| (c.repo.clone(), c.sha.clone()))
+            .collect();
         let w = window(&timelines, start, span, &root);
         if !w.changes.is_empty() {
             e.changes.insert(incident.meta.rel_path.clone(), w);
@@ -380,7 +421,11 @@ fn root_causes(incident: &Incident, repos: &BTreeMap<&str, &Repo>, diags: &mut V
             }
             Lookup::NotFound => diags.push(c.span.diagnostic(
                 Code::CommitNotFound,
-                format!("commit `{}` is not in the {} repository", c.value, if repo_name == "default" { "site's" } else { repo_name }),
+                format!(
+                    "commit `{}` is not in the {} repository",
+                    c.value,
+                    if repo_name == "default" { "site's" } else { repo_name }
+                ),
                 "check the id (copy it from `git log`), or name the repo as `repo@sha`",
             )),
             Lookup::Ambiguous(candidates) => diags.push(c.span.diagnostic(
@@ -429,10 +474,18 @@ pub fn changed_since(site_dir: &Path, rev: &str) -> Result<HashSet<String>, Stri
         .map_err(|e| format!("`{rev}` is not a commit in the site's repository ({}); in CI, fetch it first (`git fetch origin main`, `fetch-depth: 0`)", e.message()))?;
     let mut opts = DiffOptions::new();
     opts.include_untracked(true).recurse_untracked_dirs(true);
-    let diff = repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts)).map_err(|e| e.message().to_string())?;
+    let diff =
+        repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts)).map_err(|e| e.message().to_string())?;
     Ok(diff
         .deltas()
-        .filter_map(|d| d.new_file().path().or(d.old_file().path()).and_then(|p| p.to_str()).and_then(|p| p.strip_prefix(&prefix)).map(str::to_string))
+        .filter_map(|d| {
+            d.new_file()
+                .path()
+                .or(d.old_file().path())
+                .and_then(|p| p.to_str())
+                .and_then(|p| p.strip_prefix(&prefix))
+                .map(str::to_string)
+        })
         .collect())
 }
 
@@ -447,14 +500,50 @@ mod tests {
 
     #[test]
     fn finds_commit_ids_in_text() {
-        assert_eq!(commit_ids_in("Deploy 4f2a9c1 (and abcdef12345) broke it; deadbeefcafe is a word"), ["4f2a9c1", "abcdef12345"]);
+        assert_eq!(
+            commit_ids_in("Deploy 4f2a9c1 (and abcdef12345) broke it; deadbeefcafe is a word"),
+            ["4f2a9c1", "abcdef12345"]
+        );
         assert!(commit_ids_in("the 1234567 users").contains(&"1234567"));
         assert!(commit_ids_in("INC-2025-042 and 2025-03-25").is_empty());
     }
 
     #[test]
+    fn ambiguous_ids_list_every_candidate() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let sig = git2::Signature::new("t", "t@example.com", &git2::Time::new(1_700_000_000, 0)).unwrap();
+        // Make commits until two share a 4-digit prefix (a birthday collision: a few hundred suffice).
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut pair = None;
+        {
+            let tree = repo.find_tree(repo.index().unwrap().write_tree().unwrap()).unwrap();
+            for n in 0..5000 {
+                let oid = repo.commit(None, &sig, &sig, &format!("commit {n}"), &tree, &[]).unwrap().to_string();
+                if let Some(other) = seen.insert(oid[..4].to_string(), oid.clone()) {
+                    pair = Some((oid, other));
+                    break;
+                }
+            }
+        }
+        let (a, b) = pair.expect("a collision");
+        let r = Repo { name: "default".into(), repo };
+        match lookup(&r, &a[..4]) {
+            Lookup::Ambiguous(candidates) => {
+                assert!(candidates.contains(&a) && candidates.contains(&b), "{candidates:?}");
+            }
+            _ => panic!("expected an ambiguous id"),
+        }
+        assert!(matches!(lookup(&r, &a), Lookup::Found(_)));
+        assert!(matches!(lookup(&r, "0000000"), Lookup::NotFound));
+    }
+
+    #[test]
     fn commit_urls() {
-        assert_eq!(commit_url("https://x/{repo}/commit/{sha}", "pay", "abc").as_deref(), Some("https://x/pay/commit/abc"));
+        assert_eq!(
+            commit_url("https://x/{repo}/commit/{sha}", "pay", "abc").as_deref(),
+            Some("https://x/pay/commit/abc")
+        );
         assert_eq!(commit_url("", "pay", "abc"), None);
     }
 }

@@ -331,7 +331,8 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
     }
     if let Some(sec) = names.find(&sections, "Root cause") {
         let range = ctx.section_content(sec);
-        let mut ids: Vec<String> = crate::git::commit_ids_in(&ctx.loc.text[range]).into_iter().map(str::to_string).collect();
+        let mut ids: Vec<String> =
+            crate::git::commit_ids_in(&ctx.loc.text[range]).into_iter().map(str::to_string).collect();
         ids.dedup();
         incident.root_cause_ids = ids;
     }

@@ -46,7 +46,8 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
         }
     }
     let severity = ctx.spanned_text("severity").and_then(|v| ctx.severity(v, &s.scale)).map(|l| l.id.clone());
-    let review_span = if ctx.root.get("last_reviewed").is_some() { ctx.value_span("last_reviewed") } else { ctx.end_span() };
+    let review_span =
+        if ctx.root.get("last_reviewed").is_some() { ctx.value_span("last_reviewed") } else { ctx.end_span() };
     let (last_reviewed, stale) = review(ctx, s);
     let extra = ctx.unknown_keys("", KNOWN_KEYS);
     let tags = ctx.list("tags").into_iter().map(|t| t.value).collect();

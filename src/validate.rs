@@ -103,7 +103,11 @@ fn duplicate_alerts(site: &Site, out: &mut Vec<Diagnostic>) {
 
 /// The date a runbook without `last_reviewed` was last changed, when that is
 /// longer ago than `runbooks.review_every` (so the runbook is stale).
-pub fn stale_since(r: &crate::runbook::Runbook, e: &crate::git::Enrichment, s: &crate::settings::Settings) -> Option<chrono::NaiveDate> {
+pub fn stale_since(
+    r: &crate::runbook::Runbook,
+    e: &crate::git::Enrichment,
+    s: &crate::settings::Settings,
+) -> Option<chrono::NaiveDate> {
     if r.last_reviewed.is_some() {
         return None;
     }
@@ -119,7 +123,10 @@ pub fn stale_by_history(site: &Site, e: &crate::git::Enrichment) -> Vec<Diagnost
             let changed = stale_since(r, e, &site.settings)?;
             Some(r.review_span.diagnostic(
                 Code::RunbookStale,
-                format!("this runbook has no `last_reviewed` and was last changed on {changed}, more than {} ago", site.settings.config.runbooks.review_every),
+                format!(
+                    "this runbook has no `last_reviewed` and was last changed on {changed}, more than {} ago",
+                    site.settings.config.runbooks.review_every
+                ),
                 "walk through it against the live system, fix what has drifted, and add `last_reviewed: YYYY-MM-DD`",
             ))
         })

@@ -41,7 +41,8 @@ fn every_rule_has_a_fixture_that_fails_it() {
     // E001 needs a file too big to commit (`oversized_files_are_refused` makes
     // one); the git rules need a repository, which tests/git.rs builds.
     let elsewhere = ["E001", "E034", "E035", "W010"];
-    let missing: Vec<_> = Code::ALL.iter().map(|c| c.id()).filter(|id| !elsewhere.contains(id) && !seen.contains(*id)).collect();
+    let missing: Vec<_> =
+        Code::ALL.iter().map(|c| c.id()).filter(|id| !elsewhere.contains(id) && !seen.contains(*id)).collect();
     assert!(missing.is_empty(), "rules with no failing fixture: {missing:?}");
 }
 

@@ -12,6 +12,40 @@ pub struct Link {
     pub href: String,
 }
 
+/// When a page was created and last changed, from git.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dates {
+    pub created: String,
+    pub updated: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitView {
+    pub repo: String,
+    pub sha: String,
+    pub short: String,
+    pub subject: String,
+    pub date: String,
+    pub iso: String,
+    pub url: Option<String>,
+    pub files_changed: usize,
+    pub paths: Vec<String>,
+    /// Only with `show_commit_authors: true`.
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    pub kind: &'static str,
+    pub repo: String,
+    pub short: String,
+    pub title: String,
+    pub date: String,
+    pub iso: String,
+    pub url: Option<String>,
+    pub root_cause: bool,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct NavLink {
     pub text: &'static str,
@@ -168,6 +202,11 @@ pub struct IncidentPage<'a> {
     pub prev: Option<Link>,
     pub next: Option<Link>,
     pub source: String,
+    pub dates: Option<Dates>,
+    pub commits: Vec<CommitView>,
+    pub changes: Vec<ChangeView>,
+    pub changes_more: usize,
+    pub change_window: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -193,6 +232,9 @@ pub struct RunbookPage<'a> {
     pub toc: &'a [TocEntry],
     pub used_by: Vec<IncidentRow>,
     pub source: String,
+    pub dates: Option<Dates>,
+    /// For a runbook without `last_reviewed`: the date of its last change, when that is too old.
+    pub stale_since: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -262,6 +304,7 @@ pub struct StatusListPage {
 pub struct StatusPage {
     pub layout: Layout,
     pub template: StatusTemplateView,
+    pub dates: Option<Dates>,
     pub cadence: Vec<Cadence>,
     pub index_href: String,
 }
@@ -288,6 +331,7 @@ pub struct FreePage<'a> {
     pub title: &'a str,
     pub body: &'a Rendered,
     pub toc: &'a [TocEntry],
+    pub dates: Option<Dates>,
 }
 
 #[derive(Debug, Clone, Serialize)]

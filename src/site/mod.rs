@@ -33,6 +33,7 @@ pub struct BuildOptions {
 /// Lookups over the site, built once and shared by every page.
 pub struct Index<'a> {
     pub site: &'a Site,
+    pub git: &'a crate::git::Enrichment,
     pub linker: Linker,
     pub base_url: String,
     /// Published (and, with `--drafts`, draft) post-mortems, newest first.
@@ -50,7 +51,7 @@ pub fn runbook_ref_slug(reference: &str) -> String {
 }
 
 impl<'a> Index<'a> {
-    pub fn new(site: &'a Site, opts: &BuildOptions) -> Index<'a> {
+    pub fn new(site: &'a Site, git: &'a crate::git::Enrichment, opts: &BuildOptions) -> Index<'a> {
         let mut incidents: Vec<&Incident> = site.incidents.iter().filter(|i| opts.drafts || !i.is_draft()).collect();
         incidents.sort_by(|a, b| b.times.started.cmp(&a.times.started).then_with(|| a.meta.slug.cmp(&b.meta.slug)));
         let mut runbooks: Vec<&Runbook> = site.runbooks.iter().collect();
@@ -64,6 +65,7 @@ impl<'a> Index<'a> {
         }
         Index {
             site,
+            git,
             runbook_users,
             linker: Linker { pretty: site.settings.config.pretty_urls },
             base_url: opts.base_url.clone().unwrap_or_else(|| site.settings.config.base_url.clone()),
@@ -72,6 +74,23 @@ impl<'a> Index<'a> {
             incidents,
             runbooks,
         }
+    }
+
+    /// Created/updated dates of a document, when git knows them.
+    fn dates(&self, rel_path: &str) -> Option<Dates> {
+        self.git.dates.get(rel_path).map(|d| Dates {
+            created: d.created.format("%Y-%m-%d").to_string(),
+            updated: d.updated.format("%Y-%m-%d").to_string(),
+        })
+    }
+
+    fn is_stale(&self, r: &Runbook) -> bool {
+        r.stale || crate::validate::stale_since(r, self.git, &self.site.settings).is_some()
+    }
+
+    fn commit_url(&self, repo: &str, sha: &str) -> Option<String> {
+        crate::git::commit_url(&self.site.settings.config.commit_url, repo, sha)
+            .filter(|u| crate::render::is_safe_url(u))
     }
 
     fn today(&self) -> chrono::NaiveDate {
@@ -167,7 +186,7 @@ impl<'a> Index<'a> {
                 .iter()
                 .map(|a| Link { text: a.value.clone(), href: self.linker.page(from, &dir::alert(&a.value)) })
                 .collect(),
-            stale: r.stale,
+            stale: self.is_stale(r),
             summary: r.meta.summary.clone(),
         }
     }
@@ -288,8 +307,14 @@ enum Job<'a> {
 /// Renders every page and file of the site, in parallel, handing each to
 /// `emit` as soon as it is made, so no more than a page per thread is held in
 /// memory. Returns the number of HTML pages.
-pub fn render(site: &Site, theme: &Theme, opts: &BuildOptions, emit: &Emit) -> anyhow::Result<usize> {
-    let ix = Index::new(site, opts);
+pub fn render(
+    site: &Site,
+    git: &crate::git::Enrichment,
+    theme: &Theme,
+    opts: &BuildOptions,
+    emit: &Emit,
+) -> anyhow::Result<usize> {
+    let ix = Index::new(site, git, opts);
     let facets = Facets::new(&ix);
     let jobs = jobs(&ix, &facets, theme);
     let paths: anyhow::Result<Vec<Option<String>>> = jobs
@@ -408,6 +433,7 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
                 title: &p.meta.title,
                 body: &p.meta.html,
                 toc: &p.meta.html.toc,
+                dates: ix.dates(&p.meta.rel_path),
             };
             page(&d, "page.html", Value::from_serialize(ctx))
         }
@@ -438,7 +464,7 @@ fn home(ix: &Index) -> HomePage {
         incident_count: ix.incidents.len(),
         open_items: open,
         overdue_items: overdue,
-        stale_runbooks: ix.runbooks.iter().filter(|r| r.stale).count(),
+        stale_runbooks: ix.runbooks.iter().filter(|r| ix.is_stale(r)).count(),
         latest: ix.incidents.iter().take(8).map(|i| ix.incident_row(from, i)).collect(),
         runbook_groups: ix.runbook_groups(from, &ix.runbooks),
         statuses: ix.statuses().into_iter().map(|s| ix.status_row(from, s)).collect(),
@@ -620,6 +646,49 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
         prev: ix.incidents.get(n + 1).map(|o| link_incident(o)),
         next: n.checked_sub(1).and_then(|m| ix.incidents.get(m)).map(|o| link_incident(o)),
         source: i.meta.rel_path.clone(),
+        dates: ix.dates(&i.meta.rel_path),
+        commits: ix.git.root_causes.get(&i.meta.rel_path).into_iter().flatten().map(|c| commit_view(ix, c)).collect(),
+        changes: ix
+            .git
+            .changes
+            .get(&i.meta.rel_path)
+            .into_iter()
+            .flat_map(|w| &w.changes)
+            .map(|c| change_view(ix, c))
+            .collect(),
+        changes_more: ix.git.changes.get(&i.meta.rel_path).map_or(0, |w| w.more),
+        change_window: ix.site.settings.config.change_window.clone(),
+    }
+}
+
+fn commit_view(ix: &Index, c: &crate::git::CommitInfo) -> CommitView {
+    CommitView {
+        repo: c.repo.clone(),
+        short: c.sha[..c.sha.len().min(10)].to_string(),
+        sha: c.sha.clone(),
+        subject: c.subject.clone(),
+        date: show_time(c.time),
+        iso: c.time.to_rfc3339(),
+        url: ix.commit_url(&c.repo, &c.sha),
+        files_changed: c.files_changed,
+        paths: c.paths.clone(),
+        author: ix.site.settings.config.show_commit_authors.then(|| c.author.clone()),
+    }
+}
+
+fn change_view(ix: &Index, c: &crate::git::Change) -> ChangeView {
+    ChangeView {
+        kind: match c.kind {
+            crate::git::ChangeKind::Commit => "commit",
+            crate::git::ChangeKind::Tag => "tag",
+        },
+        repo: c.repo.clone(),
+        short: c.sha[..c.sha.len().min(10)].to_string(),
+        title: c.title.clone(),
+        date: show_time(c.time),
+        iso: c.time.to_rfc3339(),
+        url: ix.commit_url(&c.repo, &c.sha),
+        root_cause: c.root_cause,
     }
 }
 
@@ -628,7 +697,7 @@ fn runbook_list(ix: &Index) -> RunbookListPage {
         layout: ix.layout(dir::RUNBOOKS, "Runbooks", "Runbooks by service"),
         groups: ix.runbook_groups(dir::RUNBOOKS, &ix.runbooks),
         count: ix.runbooks.len(),
-        stale: ix.runbooks.iter().filter(|r| r.stale).count(),
+        stale: ix.runbooks.iter().filter(|r| ix.is_stale(r)).count(),
     }
 }
 
@@ -651,12 +720,14 @@ fn runbook_page<'a>(ix: &Index<'a>, r: &'a Runbook) -> RunbookPage<'a> {
             .map(|a| Link { text: a.value.clone(), href: ix.linker.page(&from, &dir::alert(&a.value)) })
             .collect(),
         last_reviewed: r.last_reviewed.map(|d| d.to_string()),
-        stale: r.stale,
+        stale: ix.is_stale(r),
         review_every: ix.site.settings.config.runbooks.review_every.clone(),
         body: &r.meta.html,
         toc: &r.meta.html.toc,
         used_by,
         source: r.meta.rel_path.clone(),
+        dates: ix.dates(&r.meta.rel_path),
+        stale_since: crate::validate::stale_since(r, ix.git, &ix.site.settings).map(|d| d.to_string()),
     }
 }
 
@@ -748,6 +819,7 @@ fn status_page(ix: &Index, s: &StatusTemplate) -> StatusPage {
     StatusPage {
         layout: ix.layout(&from, &s.meta.title, "Fill in the blanks and copy"),
         template: status_view(ix, &from, s),
+        dates: ix.dates(&s.meta.rel_path),
         cadence: ix.cadence(&from),
         index_href: ix.linker.page(&from, dir::STATUS),
     }
