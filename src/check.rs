@@ -43,6 +43,13 @@ pub enum CheckError {
     Setup(anyhow::Error),
 }
 
+/// With DEBRIEF_TIMINGS set, prints how long a stage took (for bench/).
+pub fn stage_time(stage: &str, since: std::time::Instant) {
+    if std::env::var_os("DEBRIEF_TIMINGS").is_some() {
+        eprintln!("timing: {stage} {:.3} s", since.elapsed().as_secs_f64());
+    }
+}
+
 /// Checks a site: every document parsed and every rule applied.
 pub fn check(site_dir: &Path, today: Today) -> Result<Checked, CheckError> {
     run(site_dir, today, &RunOptions::default())
@@ -94,7 +101,9 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
         }
     }
     diagnostics.extend(validate::cross_document(&site));
+    let t = std::time::Instant::now();
     let (enrichment, git_diags) = crate::git::enrich(&site, &crate::git::Options { site_dir });
+    stage_time("git", t);
     diagnostics.extend(git_diags);
     diagnostics.extend(validate::stale_by_history(&site, &enrichment));
     for d in diagnostics.iter_mut().filter(|d| drafts.contains(&d.file)) {

@@ -89,13 +89,6 @@ pub fn check(opts: &CheckOptions) -> u8 {
     }
 }
 
-/// With DEBRIEF_TIMINGS set, prints how long a stage took (for bench/).
-fn stage_time(stage: &str, since: std::time::Instant) {
-    if std::env::var_os("DEBRIEF_TIMINGS").is_some() {
-        eprintln!("timing: {stage} {:.3} s", since.elapsed().as_secs_f64());
-    }
-}
-
 pub struct BuildOptions {
     pub site_dir: PathBuf,
     pub out: Option<PathBuf>,
@@ -127,7 +120,7 @@ pub fn build(opts: &BuildOptions) -> u8 {
             return COULD_NOT_RUN;
         }
     };
-    stage_time("check+md", t0);
+    check::stage_time("check+md", t0);
     print_notes(&checked.enrichment.notes, Format::Human);
     let config = &checked.site.settings.config;
     let out = opts.out.clone().unwrap_or_else(|| opts.site_dir.join(&config.output));
@@ -162,9 +155,9 @@ fn render_and_write(checked: &check::Checked, opts: &BuildOptions, out: &std::pa
     let staging = crate::output::Staging::new(out)?;
     let pages =
         crate::site::render(&checked.site, &checked.enrichment, &theme, &site_opts, &|file| staging.write(&file))?;
-    stage_time("render+write", t);
+    check::stage_time("render+write", t);
     let t = std::time::Instant::now();
     staging.commit()?;
-    stage_time("commit", t);
+    check::stage_time("commit", t);
     Ok(pages)
 }

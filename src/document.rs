@@ -239,9 +239,27 @@ impl<'a> Ctx<'a> {
     }
 
     /// A one-line text value. A list or mapping is reported as the wrong shape.
+    /// A scalar as the author wrote it. YAML reads `1384520e20` (a commit id)
+    /// or `007` as numbers; the source text is what they meant.
+    fn scalar(&self, value: &Value, path: &str) -> Option<String> {
+        match value {
+            Value::Number(_) => self
+                .positions
+                .value(path)
+                .and_then(|p| {
+                    let line = self.loc.index.line_text(self.loc.text, self.first_line + p.line - 1);
+                    let raw: String = line.chars().skip(p.column - 1).take(p.width).collect();
+                    let raw = raw.trim().trim_end_matches([',', ']', '}']).trim();
+                    (!raw.is_empty()).then(|| raw.to_string())
+                })
+                .or_else(|| value.as_text()),
+            other => other.as_text(),
+        }
+    }
+
     pub fn text(&mut self, key: &str) -> Option<String> {
         let value = self.get(key)?.clone();
-        match value.as_text() {
+        match self.scalar(&value, key) {
             Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
             Some(_) => None,
             None if value.is_empty() => None,
@@ -328,7 +346,7 @@ impl<'a> Ctx<'a> {
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     let path = format!("{key}.{i}");
-                    match item.as_text() {
+                    match self.scalar(item, &path) {
                         Some(s) if !s.trim().is_empty() => {
                             out.push(Spanned { value: s.trim().to_string(), span: self.key_span(&path) })
                         }
@@ -347,7 +365,7 @@ impl<'a> Ctx<'a> {
                 out
             }
             other if other.is_empty() => Vec::new(),
-            other => match other.as_text() {
+            other => match self.scalar(&other, key) {
                 Some(s) => vec![Spanned { value: s.trim().to_string(), span: self.value_span(key) }],
                 None => {
                     let span = self.value_span(key);
@@ -516,6 +534,18 @@ mod tests {
         let d = Ctx::open(&f).err().unwrap();
         assert_eq!((d[0].line, d[0].code), (3, Code::FrontMatterInvalid));
         assert!(d[0].help.contains("quote the value"));
+    }
+
+    #[test]
+    fn numbers_keep_their_written_form() {
+        let f =
+            file("---\ntitle: x\nid: 007\nroot_cause:\n  commits: [1384520e20, 12345678]\nservices:\n  - 1e3\n---\n");
+        let mut ctx = Ctx::open(&f).unwrap();
+        assert_eq!(ctx.text("id").as_deref(), Some("007"));
+        let commits: Vec<String> = ctx.list("root_cause.commits").into_iter().map(|s| s.value).collect();
+        assert_eq!(commits, ["1384520e20", "12345678"]);
+        let services: Vec<String> = ctx.list("services").into_iter().map(|s| s.value).collect();
+        assert_eq!(services, ["1e3"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use chrono::{DateTime, Duration, FixedOffset, TimeZone};
-use git2::{Delta, DiffOptions, ErrorCode, ObjectType, Repository, Sort};
+use git2::{DiffOptions, ErrorCode, ObjectType, Repository, Sort};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Spanned;
@@ -101,46 +101,59 @@ fn site_repo(site_dir: &Path) -> Result<(Repository, String), String> {
     Ok((repo, prefix))
 }
 
+/// The repositories the site uses: where commits are looked up, and the
+/// site's own (for page history), which may be the same.
+struct Repos {
+    commits: Vec<Repo>,
+    site: Option<(Repository, String)>,
+}
+
 /// Opens every configured repository; missing ones become notes.
-fn open_repos(site_dir: &Path, config: &crate::config::Config, notes: &mut Vec<String>) -> (Vec<Repo>, Option<String>) {
-    let mut repos = Vec::new();
-    let mut prefix = None;
-    let default_path = config.repos.get("default").map(|p| site_dir.join(p));
-    match default_path {
-        Some(path) if config.repos.get("default").map(String::as_str) != Some(".") => match Repository::open(&path) {
-            Ok(repo) => repos.push(Repo { name: "default".into(), repo }),
-            Err(_) => notes.push(format!("repos.default ({}) is not a git repository", path.display())),
-        },
-        _ => match site_repo(site_dir) {
-            Ok((repo, p)) => {
-                prefix = Some(p);
-                repos.push(Repo { name: "default".into(), repo });
-            }
-            Err(e) => notes.push(e),
-        },
-    }
-    for (name, path) in &config.repos {
-        if name == "default" {
-            continue;
+fn open_repos(site_dir: &Path, config: &crate::config::Config, notes: &mut Vec<String>) -> Repos {
+    let site = match site_repo(site_dir) {
+        Ok(found) => Some(found),
+        Err(e) => {
+            notes.push(e);
+            None
         }
-        let full = site_dir.join(path);
-        match Repository::open(&full) {
-            Ok(repo) => repos.push(Repo { name: name.clone(), repo }),
+    };
+    let mut commits = Vec::new();
+    match config.repos.get("default").filter(|p| p.as_str() != ".") {
+        Some(path) => match Repository::open(site_dir.join(path)) {
+            Ok(repo) => commits.push(Repo { name: "default".into(), repo }),
             Err(_) => notes.push(format!(
-                "repos.{name} ({}) does not exist or is not a git repository, so its commits are not checked",
-                full.display()
+                "repos.default ({path}) does not exist or is not a git repository, so its commits are not checked"
+            )),
+        },
+        None => {
+            if let Some(repo) = site.as_ref().and_then(|(r, _)| Repository::open(r.path()).ok()) {
+                commits.push(Repo { name: "default".into(), repo });
+            }
+        }
+    }
+    for (name, path) in config.repos.iter().filter(|(n, _)| n.as_str() != "default") {
+        match Repository::open(site_dir.join(path)) {
+            Ok(repo) => commits.push(Repo { name: name.clone(), repo }),
+            Err(_) => notes.push(format!(
+                "repos.{name} ({path}) does not exist or is not a git repository, so its commits are not checked"
             )),
         }
     }
-    for r in &repos {
-        if r.repo.is_shallow() {
-            notes.push(format!(
-                "the {} repository is a shallow clone: created/updated dates and the change window may be wrong; fetch the full history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)",
-                if r.name == "default" { "site's" } else { r.name.as_str() }
-            ));
-        }
+    let fetch = "fetch the full history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)";
+    let mut shallow: Vec<&Repository> = site.iter().map(|(r, _)| r).collect();
+    shallow.extend(
+        commits
+            .iter()
+            .filter(|r| r.name != "default" || config.repos.get("default").is_some_and(|p| p != "."))
+            .map(|r| &r.repo),
+    );
+    for repo in shallow.into_iter().filter(|r| r.is_shallow()) {
+        let name = repo.workdir().map_or_else(|| repo.path().display().to_string(), |w| w.display().to_string());
+        notes.push(format!(
+            "{name} is a shallow clone, so created/updated dates and the change window may be wrong: {fetch}"
+        ));
     }
-    (repos, prefix)
+    Repos { commits, site }
 }
 
 /// Resolving a commit id.
@@ -303,38 +316,157 @@ fn window(
 }
 
 /// One pass over the site repository's history: for each document, the time
-/// of the oldest and the newest commit that touched it.
+/// of the oldest and the newest commit that touched it. Commits are split
+/// between threads, each with its own handle on the repository.
 fn page_dates(repo: &Repository, prefix: &str, wanted: &HashSet<String>) -> HashMap<String, PageDates> {
-    let mut out: HashMap<String, PageDates> = HashMap::new();
-    let Ok(mut walk) = repo.revwalk() else { return out };
-    let _ = walk.set_sorting(Sort::TIME);
+    use rayon::prelude::*;
+    let Ok(mut walk) = repo.revwalk() else { return HashMap::new() };
     if walk.push_head().is_err() {
-        return out;
+        return HashMap::new();
     }
-    let mut opts = DiffOptions::new();
-    opts.pathspec(format!("{prefix}content/")).skip_binary_check(true);
-    for oid in walk.flatten() {
-        let Ok(commit) = repo.find_commit(oid) else { continue };
-        let time = to_time(commit.time());
-        let tree = commit.tree().ok();
-        let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
-        let Ok(diff) = repo.diff_tree_to_tree(parent.as_ref(), tree.as_ref(), Some(&mut opts)) else { continue };
-        for delta in diff.deltas() {
-            if delta.status() == Delta::Deleted {
-                continue;
+    let oids: Vec<git2::Oid> = walk.flatten().collect();
+    let content = format!("{prefix}content");
+    let chunk = oids.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
+    let path = repo.path().to_path_buf();
+    let partial: Vec<HashMap<String, PageDates>> = oids
+        .par_chunks(chunk)
+        .map(|oids| {
+            let mut out: HashMap<String, PageDates> = HashMap::new();
+            let Ok(repo) = Repository::open(&path) else { return out };
+            let mut trees = TreeCache { repo: &repo, recent: std::collections::VecDeque::new() };
+            let mut changed = Vec::new();
+            for oid in oids {
+                let Ok(commit) = repo.find_commit(*oid) else { continue };
+                changed.clear();
+                commit_changes(&mut trees, &commit, &content, &mut changed);
+                if changed.is_empty() {
+                    continue;
+                }
+                let time = to_time(commit.time());
+                for rel in changed.iter().map(|p| format!("{content}/{p}")) {
+                    let Some(rel) = rel.strip_prefix(prefix) else { continue };
+                    if wanted.contains(rel) {
+                        merge_dates(&mut out, rel, PageDates { created: time, updated: time });
+                    }
+                }
             }
-            let Some(path) = delta.new_file().path().and_then(|p| p.to_str()) else { continue };
-            let Some(rel) = path.strip_prefix(prefix) else { continue };
-            if !wanted.contains(rel) {
-                continue;
-            }
-            // Newest first: the first time seen is the last update; each later one is older.
-            out.entry(rel.to_string())
-                .and_modify(|d| d.created = time.min(d.created))
-                .or_insert(PageDates { created: time, updated: time });
+            out
+        })
+        .collect();
+    let mut out = HashMap::new();
+    for part in partial {
+        for (k, v) in part {
+            merge_dates(&mut out, &k, v);
         }
     }
     out
+}
+
+fn merge_dates(out: &mut HashMap<String, PageDates>, path: &str, d: PageDates) {
+    match out.get_mut(path) {
+        Some(e) => {
+            e.created = e.created.min(d.created);
+            e.updated = e.updated.max(d.updated);
+        }
+        None => {
+            out.insert(path.to_string(), d);
+        }
+    }
+}
+
+/// The last few trees read. libgit2 keeps no tree over 4 kB in its cache, and
+/// a folder of thousands of post-mortems is bigger; walking history, each
+/// commit's parent tree is the next commit's tree, so a handful suffices.
+struct TreeCache<'r> {
+    repo: &'r Repository,
+    recent: std::collections::VecDeque<git2::Tree<'r>>,
+}
+
+impl<'r> TreeCache<'r> {
+    fn get(&mut self, id: git2::Oid) -> Option<git2::Tree<'r>> {
+        if let Some(t) = self.recent.iter().find(|t| t.id() == id) {
+            return Some(t.clone());
+        }
+        let tree = self.repo.find_tree(id).ok()?;
+        if self.recent.len() == 16 {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(tree.clone());
+        Some(tree)
+    }
+}
+
+/// The files under `dir` that `commit` added or changed against its first parent.
+fn commit_changes(trees: &mut TreeCache, commit: &git2::Commit, dir: &str, out: &mut Vec<String>) {
+    let subtree = |trees: &mut TreeCache, c: &git2::Commit| -> Option<git2::Oid> {
+        let root = trees.get(c.tree_id())?;
+        let id = root.get_path(Path::new(dir)).ok()?.id();
+        Some(id)
+    };
+    let Some(new) = subtree(trees, commit) else { return };
+    let old = commit.parent(0).ok().and_then(|p| subtree(trees, &p));
+    if old == Some(new) {
+        return;
+    }
+    let Some(new) = trees.get(new) else { return };
+    let old = old.and_then(|o| trees.get(o));
+    let mut path = String::new();
+    changed_blobs(trees, old.as_ref(), &new, &mut path, out);
+}
+
+/// Adds to `out` the blobs of `new` that `old` lacks or holds differently,
+/// descending only into sub-trees whose ids differ. Both trees are sorted in
+/// git's order, so one merge walk compares them.
+fn changed_blobs(
+    trees: &mut TreeCache,
+    old: Option<&git2::Tree>,
+    new: &git2::Tree,
+    path: &mut String,
+    out: &mut Vec<String>,
+) {
+    let is_dir = |e: &git2::TreeEntry| e.kind() == Some(ObjectType::Tree);
+    let mut olds = old.map(|t| t.iter().collect::<Vec<_>>()).unwrap_or_default().into_iter().peekable();
+    for n in new.iter() {
+        let mut same: Option<git2::TreeEntry> = None;
+        while let Some(o) = olds.peek() {
+            match git_order(o.name_bytes(), is_dir(o), n.name_bytes(), is_dir(&n)) {
+                std::cmp::Ordering::Less => {
+                    olds.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    same = olds.next();
+                    break;
+                }
+                std::cmp::Ordering::Greater => break,
+            }
+        }
+        if same.as_ref().is_some_and(|o| o.id() == n.id()) {
+            continue;
+        }
+        let len = path.len();
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str(&String::from_utf8_lossy(n.name_bytes()));
+        if is_dir(&n) {
+            if let Some(sub) = trees.get(n.id()) {
+                let old_sub = same.filter(|o| is_dir(o)).and_then(|o| trees.get(o.id()));
+                changed_blobs(trees, old_sub.as_ref(), &sub, path, out);
+            }
+        } else {
+            out.push(path.clone());
+        }
+        path.truncate(len);
+    }
+}
+
+/// Git's order for tree entries: by name, a folder's name read as ending in `/`.
+fn git_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> std::cmp::Ordering {
+    let n = a.len().min(b.len());
+    a[..n].cmp(&b[..n]).then_with(|| {
+        let next = |name: &[u8], dir: bool| name.get(n).copied().or(dir.then_some(b'/'));
+        next(a, a_dir).cmp(&next(b, b_dir))
+    })
 }
 
 /// What `enrich` is asked to do.
@@ -348,10 +480,11 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
     let config = &site.settings.config;
     let mut e = Enrichment::default();
     let mut diags = Vec::new();
-    let (repos, prefix) = open_repos(opts.site_dir, config, &mut e.notes);
-    if repos.is_empty() {
-        return (e, diags);
-    }
+    let t = std::time::Instant::now();
+    // Reading only: re-hashing every object read (with SHA-1 collision
+    // detection) is half the cost of a history pass and guards nothing here.
+    git2::opts::strict_hash_verification(false);
+    let Repos { commits: repos, site: site_repo } = open_repos(opts.site_dir, config, &mut e.notes);
     let by_name: BTreeMap<&str, &Repo> = repos.iter().map(|r| (r.name.as_str(), r)).collect();
     for incident in &site.incidents {
         let commits = root_causes(incident, &by_name, &mut diags);
@@ -375,9 +508,12 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
             e.changes.insert(incident.meta.rel_path.clone(), w);
         }
     }
-    if let (Some(prefix), Some(site_repo)) = (prefix, by_name.get("default")) {
+    crate::check::stage_time("git: commits and change window", t);
+    if let Some((repo, prefix)) = &site_repo {
+        let t = std::time::Instant::now();
         let wanted: HashSet<String> = documents(site).into_iter().collect();
-        e.dates = page_dates(&site_repo.repo, &prefix, &wanted);
+        e.dates = page_dates(repo, prefix, &wanted);
+        crate::check::stage_time("git: page history", t);
     }
     (e, diags)
 }
