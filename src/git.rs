@@ -484,6 +484,9 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
     // Reading only: re-hashing every object read (with SHA-1 collision
     // detection) is half the cost of a history pass and guards nothing here.
     git2::opts::strict_hash_verification(false);
+    // Objects are read once or twice each here: libgit2's object cache (256 MB)
+    // only costs memory, and the tree cache in `page_dates` does what is needed.
+    git2::opts::enable_caching(false);
     let Repos { commits: repos, site: site_repo } = open_repos(opts.site_dir, config, &mut e.notes);
     let by_name: BTreeMap<&str, &Repo> = repos.iter().map(|r| (r.name.as_str(), r)).collect();
     for incident in &site.incidents {
@@ -492,6 +495,8 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
             e.root_causes.insert(incident.meta.rel_path.clone(), commits);
         }
     }
+    crate::check::stage_time("git: root-cause commits", t);
+    let t = std::time::Instant::now();
     let span = crate::time::parse_duration(&config.change_window).unwrap_or(Duration::hours(24));
     let timelines: Vec<Timeline> = repos.iter().map(repo_timeline).collect();
     for incident in &site.incidents {
@@ -508,7 +513,7 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
             e.changes.insert(incident.meta.rel_path.clone(), w);
         }
     }
-    crate::check::stage_time("git: commits and change window", t);
+    crate::check::stage_time("git: change windows", t);
     if let Some((repo, prefix)) = &site_repo {
         let t = std::time::Instant::now();
         let wanted: HashSet<String> = documents(site).into_iter().collect();
