@@ -102,7 +102,7 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
     }
     diagnostics.extend(validate::cross_document(&site));
     let t = std::time::Instant::now();
-    let (enrichment, git_diags) = crate::git::enrich(&site, &crate::git::Options { site_dir });
+    let (enrichment, git_diags) = crate::git::enrich(&site, &crate::git::Options { site_dir, for_site: render });
     stage_time("git", t);
     diagnostics.extend(git_diags);
     diagnostics.extend(validate::stale_by_history(&site, &enrichment));

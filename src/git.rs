@@ -163,8 +163,8 @@ enum Lookup {
     Ambiguous(Vec<String>),
 }
 
-fn commit_info(r: &Repo, commit: &git2::Commit) -> CommitInfo {
-    let (files_changed, paths) = changed_paths(&r.repo, commit);
+fn commit_info(r: &Repo, commit: &git2::Commit, files: bool) -> CommitInfo {
+    let (files_changed, paths) = if files { changed_paths(&r.repo, commit) } else { (0, Vec::new()) };
     CommitInfo {
         repo: r.name.clone(),
         sha: commit.id().to_string(),
@@ -176,25 +176,24 @@ fn commit_info(r: &Repo, commit: &git2::Commit) -> CommitInfo {
     }
 }
 
+/// The files a commit added, changed or deleted against its first parent.
 fn changed_paths(repo: &Repository, commit: &git2::Commit) -> (usize, Vec<String>) {
+    let mut trees = TreeCache { repo, recent: std::collections::VecDeque::new() };
     let tree = commit.tree().ok();
     let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
-    let Ok(diff) = repo.diff_tree_to_tree(parent.as_ref(), tree.as_ref(), None) else { return (0, Vec::new()) };
-    let paths: Vec<String> = diff
-        .deltas()
-        .filter_map(|d| d.new_file().path().or(d.old_file().path()).map(|p| p.to_string_lossy().into_owned()))
-        .collect();
+    let mut paths = Vec::new();
+    tree_changes(&mut trees, parent.as_ref(), tree.as_ref(), &mut String::new(), &mut paths, true);
     (paths.len(), paths.into_iter().take(PATH_LIMIT).collect())
 }
 
-fn lookup(r: &Repo, id: &str) -> Lookup {
+fn lookup(r: &Repo, id: &str, files: bool) -> Lookup {
     let is_hex = (4..=40).contains(&id.len()) && id.chars().all(|c| c.is_ascii_hexdigit());
     if !is_hex {
         return Lookup::NotFound;
     }
     match r.repo.find_object_by_prefix(id, Some(ObjectType::Commit)).or_else(|_| r.repo.revparse_single(id)) {
         Ok(obj) => match obj.peel_to_commit() {
-            Ok(c) => Lookup::Found(Box::new(commit_info(r, &c))),
+            Ok(c) => Lookup::Found(Box::new(commit_info(r, &c, files))),
             Err(_) => Lookup::NotFound,
         },
         Err(e) if e.code() == ErrorCode::Ambiguous => Lookup::Ambiguous(candidates(&r.repo, id)),
@@ -424,14 +423,34 @@ fn changed_blobs(
     path: &mut String,
     out: &mut Vec<String>,
 ) {
+    tree_changes(trees, old, Some(new), path, out, false);
+}
+
+/// The merge walk behind `changed_blobs`; with `deleted`, blobs that only
+/// `old` has count too (for a commit's "files changed").
+fn tree_changes(
+    trees: &mut TreeCache,
+    old: Option<&git2::Tree>,
+    new: Option<&git2::Tree>,
+    path: &mut String,
+    out: &mut Vec<String>,
+    deleted: bool,
+) {
     let is_dir = |e: &git2::TreeEntry| e.kind() == Some(ObjectType::Tree);
     let mut olds = old.map(|t| t.iter().collect::<Vec<_>>()).unwrap_or_default().into_iter().peekable();
-    for n in new.iter() {
+    let news: Vec<git2::TreeEntry> = new.map(|t| t.iter().collect()).unwrap_or_default();
+    let gone = |trees: &mut TreeCache, o: &git2::TreeEntry, path: &mut String, out: &mut Vec<String>| {
+        if deleted {
+            descend(trees, None, Some(o), path, out, true);
+        }
+    };
+    for n in news.iter() {
         let mut same: Option<git2::TreeEntry> = None;
         while let Some(o) = olds.peek() {
-            match git_order(o.name_bytes(), is_dir(o), n.name_bytes(), is_dir(&n)) {
+            match git_order(o.name_bytes(), is_dir(o), n.name_bytes(), is_dir(n)) {
                 std::cmp::Ordering::Less => {
-                    olds.next();
+                    let o = olds.next().expect("peeked");
+                    gone(trees, &o, path, out);
                 }
                 std::cmp::Ordering::Equal => {
                     same = olds.next();
@@ -443,21 +462,41 @@ fn changed_blobs(
         if same.as_ref().is_some_and(|o| o.id() == n.id()) {
             continue;
         }
-        let len = path.len();
-        if !path.is_empty() {
-            path.push('/');
-        }
-        path.push_str(&String::from_utf8_lossy(n.name_bytes()));
-        if is_dir(&n) {
-            if let Some(sub) = trees.get(n.id()) {
-                let old_sub = same.filter(|o| is_dir(o)).and_then(|o| trees.get(o.id()));
-                changed_blobs(trees, old_sub.as_ref(), &sub, path, out);
-            }
-        } else {
+        descend(trees, same.as_ref(), Some(n), path, out, deleted);
+    }
+    for o in olds {
+        gone(trees, &o, path, out);
+    }
+}
+
+/// Reports one changed entry: a blob's path, or the changes inside a folder.
+fn descend(
+    trees: &mut TreeCache,
+    old: Option<&git2::TreeEntry>,
+    new: Option<&git2::TreeEntry>,
+    path: &mut String,
+    out: &mut Vec<String>,
+    deleted: bool,
+) {
+    let is_dir = |e: &git2::TreeEntry| e.kind() == Some(ObjectType::Tree);
+    let Some(entry) = new.or(old) else { return };
+    let len = path.len();
+    if !path.is_empty() {
+        path.push('/');
+    }
+    path.push_str(&String::from_utf8_lossy(entry.name_bytes()));
+    if is_dir(entry) {
+        let old_sub = old.filter(|o| is_dir(o)).and_then(|o| trees.get(o.id()));
+        let new_sub = new.filter(|n| is_dir(n)).and_then(|n| trees.get(n.id()));
+        tree_changes(trees, old_sub.as_ref(), new_sub.as_ref(), path, out, deleted);
+        // A file replaced by a folder (or the reverse) changes the file too.
+        if deleted && old.is_some_and(|o| !is_dir(o)) {
             out.push(path.clone());
         }
-        path.truncate(len);
+    } else {
+        out.push(path.clone());
     }
+    path.truncate(len);
 }
 
 /// Git's order for tree entries: by name, a folder's name read as ending in `/`.
@@ -472,6 +511,9 @@ fn git_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> std::cmp::Ordering
 /// What `enrich` is asked to do.
 pub struct Options<'a> {
     pub site_dir: &'a Path,
+    /// For the site: every page's dates and each root-cause commit's changed
+    /// files. Without it (`check`), only what the rules need.
+    pub for_site: bool,
 }
 
 /// Runs every git query the site needs. Problems with the content (commits
@@ -490,7 +532,7 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
     let Repos { commits: repos, site: site_repo } = open_repos(opts.site_dir, config, &mut e.notes);
     let by_name: BTreeMap<&str, &Repo> = repos.iter().map(|r| (r.name.as_str(), r)).collect();
     for incident in &site.incidents {
-        let commits = root_causes(incident, &by_name, &mut diags);
+        let commits = root_causes(incident, &by_name, opts.for_site, &mut diags);
         if !commits.is_empty() {
             e.root_causes.insert(incident.meta.rel_path.clone(), commits);
         }
@@ -516,8 +558,15 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
     crate::check::stage_time("git: change windows", t);
     if let Some((repo, prefix)) = &site_repo {
         let t = std::time::Instant::now();
-        let wanted: HashSet<String> = documents(site).into_iter().collect();
-        e.dates = page_dates(repo, prefix, &wanted);
+        // `check` needs dates only for runbooks that have no `last_reviewed`.
+        let wanted: HashSet<String> = if opts.for_site {
+            documents(site).into_iter().collect()
+        } else {
+            site.runbooks.iter().filter(|r| r.last_reviewed.is_none()).map(|r| r.meta.rel_path.clone()).collect()
+        };
+        if !wanted.is_empty() {
+            e.dates = page_dates(repo, prefix, &wanted);
+        }
         crate::check::stage_time("git: page history", t);
     }
     (e, diags)
@@ -536,7 +585,12 @@ fn documents(site: &Site) -> Vec<String> {
 
 /// Resolves the front matter's `root_cause.commits` (reporting what does not
 /// resolve) and the commit ids written in the Root cause section (silently).
-fn root_causes(incident: &Incident, repos: &BTreeMap<&str, &Repo>, diags: &mut Vec<Diagnostic>) -> Vec<CommitInfo> {
+fn root_causes(
+    incident: &Incident,
+    repos: &BTreeMap<&str, &Repo>,
+    files: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<CommitInfo> {
     let mut found: Vec<CommitInfo> = Vec::new();
     for c in &incident.commits {
         let (repo_name, sha) = c.value.rsplit_once('@').unwrap_or(("default", c.value.as_str()));
@@ -553,7 +607,7 @@ fn root_causes(incident: &Incident, repos: &BTreeMap<&str, &Repo>, diags: &mut V
             }
             continue;
         };
-        match lookup(repo, sha) {
+        match lookup(repo, sha, files) {
             Lookup::Found(info) => {
                 commit_after_start(incident, c, &info, diags);
                 if !found.iter().any(|f| f.sha == info.sha && f.repo == info.repo) {
@@ -578,7 +632,7 @@ fn root_causes(incident: &Incident, repos: &BTreeMap<&str, &Repo>, diags: &mut V
     }
     for id in &incident.root_cause_ids {
         for repo in repos.values() {
-            if let Lookup::Found(info) = lookup(repo, id) {
+            if let Lookup::Found(info) = lookup(repo, id, files) {
                 if !found.iter().any(|f| f.sha == info.sha && f.repo == info.repo) {
                     found.push(*info);
                 }
@@ -669,14 +723,71 @@ mod tests {
         }
         let (a, b) = pair.expect("a collision");
         let r = Repo { name: "default".into(), repo };
-        match lookup(&r, &a[..4]) {
+        match lookup(&r, &a[..4], true) {
             Lookup::Ambiguous(candidates) => {
                 assert!(candidates.contains(&a) && candidates.contains(&b), "{candidates:?}");
             }
             _ => panic!("expected an ambiguous id"),
         }
-        assert!(matches!(lookup(&r, &a), Lookup::Found(_)));
-        assert!(matches!(lookup(&r, "0000000"), Lookup::NotFound));
+        assert!(matches!(lookup(&r, &a, true), Lookup::Found(_)));
+        assert!(matches!(lookup(&r, "0000000", false), Lookup::NotFound));
+    }
+
+    fn commit_files(repo: &Repository, files: &[(&str, Option<&str>)], secs: i64) -> git2::Oid {
+        let root = repo.workdir().unwrap().to_path_buf();
+        let mut index = repo.index().unwrap();
+        for (path, text) in files {
+            match text {
+                Some(t) => {
+                    std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+                    std::fs::write(root.join(path), t).unwrap();
+                    index.add_path(Path::new(path)).unwrap();
+                }
+                None => index.remove_path(Path::new(path)).unwrap(),
+            }
+        }
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::new("t", "t@example.com", &git2::Time::new(secs, 0)).unwrap();
+        let parents: Vec<git2::Commit> = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
+        let parents: Vec<&git2::Commit> = parents.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &parents).unwrap()
+    }
+
+    #[test]
+    fn files_changed_count_additions_changes_and_deletions() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        commit_files(
+            &repo,
+            &[("a.txt", Some("1")), ("dir/b.txt", Some("b")), ("dir/c.txt", Some("c")), ("z/old.txt", Some("o"))],
+            1_700_000_000,
+        );
+        let second = commit_files(
+            &repo,
+            &[("a.txt", Some("2")), ("dir/b.txt", None), ("new/d.txt", Some("d")), ("z/old.txt", None)],
+            1_700_000_100,
+        );
+        let commit = repo.find_commit(second).unwrap();
+        let (count, paths) = changed_paths(&repo, &commit);
+        assert_eq!(count, 4);
+        assert_eq!(paths, ["a.txt", "dir/b.txt", "new/d.txt", "z/old.txt"]);
+        // The page-history walk sees only what was added or changed.
+        let mut trees = TreeCache { repo: &repo, recent: std::collections::VecDeque::new() };
+        let mut changed = Vec::new();
+        let new = commit.tree().unwrap();
+        let old = commit.parent(0).unwrap().tree().unwrap();
+        changed_blobs(&mut trees, Some(&old), &new, &mut String::new(), &mut changed);
+        assert_eq!(changed, ["a.txt", "new/d.txt"]);
+    }
+
+    #[test]
+    fn git_order_puts_folders_after_their_name() {
+        use std::cmp::Ordering::*;
+        assert_eq!(git_order(b"a", false, b"b", false), Less);
+        assert_eq!(git_order(b"a.txt", false, b"a", true), Less, "'.' < '/'");
+        assert_eq!(git_order(b"a", true, b"a0", false), Less, "'/' < '0'");
+        assert_eq!(git_order(b"a", false, b"a", true), Less);
+        assert_eq!(git_order(b"x", true, b"x", true), Equal);
     }
 
     #[test]
