@@ -32,15 +32,6 @@ impl Kind {
         }
     }
 
-    pub fn folder(self) -> &'static str {
-        match self {
-            Kind::Incident => "incidents",
-            Kind::Runbook => "runbooks",
-            Kind::Status => "status",
-            Kind::Page => "pages",
-        }
-    }
-
     pub fn noun(self) -> &'static str {
         match self {
             Kind::Incident => "post-mortem",
@@ -283,15 +274,6 @@ impl LineIndex {
         let end = self.starts.get(line).map_or(text.len(), |&e| e);
         text[start..end].trim_end_matches(['\n', '\r'])
     }
-
-    /// The byte offset where a 1-based line starts.
-    pub fn line_start(&self, line: usize) -> usize {
-        self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0)
-    }
-
-    pub fn line_count(&self) -> usize {
-        self.starts.len()
-    }
 }
 
 /// Makes diagnostics for one file: it owns the text and the line index, so
@@ -305,12 +287,6 @@ pub struct Locator<'a> {
 impl<'a> Locator<'a> {
     pub fn new(rel_path: &'a str, text: &'a str) -> Locator<'a> {
         Locator { rel_path, text, index: LineIndex::new(text) }
-    }
-
-    /// A diagnostic at a byte offset, underlining `width` characters.
-    pub fn at(&self, offset: usize, width: usize, code: Code, message: String, help: impl Into<String>) -> Diagnostic {
-        let (line, column) = self.index.line_col(self.text, offset);
-        self.at_line_col(line, column, width, code, message, help)
     }
 
     pub fn at_line_col(
@@ -334,11 +310,6 @@ impl<'a> Locator<'a> {
             snippet: self.index.line_text(self.text, line).to_string(),
         }
     }
-}
-
-/// Resolves `site/<dir>`, for callers that take a site folder argument.
-pub fn site_path(dir: Option<PathBuf>) -> PathBuf {
-    dir.unwrap_or_else(|| PathBuf::from("."))
 }
 
 #[cfg(test)]

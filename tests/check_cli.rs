@@ -172,7 +172,7 @@ fn symlinks_out_of_the_site_are_not_followed() {
 fn rule_reference_lists_every_rule() {
     let doc = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
     for code in Code::ALL {
-        let row = format!("| {} | `{}` |", code.id(), code.name());
+        let row = format!("| {} | `{}` | {} | {} |", code.id(), code.name(), code.level().as_str(), code.doc());
         assert!(doc.contains(&row), "docs/rules.md lacks {row}");
     }
 }
