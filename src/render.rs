@@ -130,6 +130,70 @@ fn anchor_headings(events: &mut [(Event, Range<usize>)]) -> Vec<TocEntry> {
     toc
 }
 
+/// Turns whole words of text (not markup, not inside links or code blocks)
+/// into links: `link(word)` returns the URL for a word, or `None`. Used for
+/// commit ids, which are only known after rendering, once git has resolved them.
+pub fn link_words(html: &str, link: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let (mut in_a, mut in_pre) = (false, false);
+    let mut rest = html;
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = rest[..end].to_ascii_lowercase();
+            match () {
+                _ if tag.starts_with("<a ") || tag == "<a>" => in_a = true,
+                _ if tag.starts_with("</a") => in_a = false,
+                _ if tag.starts_with("<pre") => in_pre = true,
+                _ if tag.starts_with("</pre") => in_pre = false,
+                _ => {}
+            }
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        let text_end = rest.find('<').unwrap_or(rest.len());
+        let text = &rest[..text_end];
+        if in_a || in_pre {
+            out.push_str(text);
+        } else {
+            let mut last = 0;
+            for (start, word) in words(text) {
+                if let Some(url) = link(word) {
+                    out.push_str(&text[last..start]);
+                    out.push_str(&format!(
+                        "<a class=\"commit-ref\" href=\"{}\">{word}</a>",
+                        crate::text::escape_markup(&url)
+                    ));
+                    last = start + word.len();
+                }
+            }
+            out.push_str(&text[last..]);
+        }
+        rest = &rest[text_end..];
+    }
+    out
+}
+
+/// (byte offset, word) for each run of ASCII letters and digits.
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let b = text.as_bytes();
+        while i < b.len() && !b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        Some((start, &text[start..i]))
+    })
+}
+
 /// An id for a heading: lower-case letters, digits and dashes.
 pub fn heading_slug(text: &str) -> String {
     crate::url::incident_slug(text)
@@ -241,6 +305,17 @@ mod tests {
     #[test]
     fn text_is_escaped_without_raw_html() {
         assert_eq!(html("a < b & c > d"), "<p>a &lt; b &amp; c &gt; d</p>\n");
+    }
+
+    #[test]
+    fn words_become_links_outside_markup() {
+        let html = "<p>Commit 4f2a9c1 broke it (<code>4f2a9c1</code>).</p><pre><code>4f2a9c1</code></pre><a href=\"x\">4f2a9c1</a><img alt=\"4f2a9c1\">";
+        let out = link_words(html, |w| (w == "4f2a9c1").then(|| "https://git/c/4f2a9c1".to_string()));
+        assert_eq!(
+            out,
+            "<p>Commit <a class=\"commit-ref\" href=\"https://git/c/4f2a9c1\">4f2a9c1</a> broke it (<code><a class=\"commit-ref\" href=\"https://git/c/4f2a9c1\">4f2a9c1</a></code>).</p><pre><code>4f2a9c1</code></pre><a href=\"x\">4f2a9c1</a><img alt=\"4f2a9c1\">"
+        );
+        assert_eq!(link_words("<p>a4f2a9c1</p>", |w| (w == "4f2a9c1").then(String::new)), "<p>a4f2a9c1</p>");
     }
 
     #[test]

@@ -145,7 +145,15 @@ fn commit_ids_in_the_root_cause_text_are_picked_up() {
     let (_, out) = build(&f.site, &[]);
     let page = std::fs::read_to_string(out.join("incidents/inc-1/index.html")).unwrap();
     assert!(page.contains(&f.cause.to_string()));
-    assert!(page.contains("1234567abc is not a commit."));
+    let short = &f.cause.to_string()[..9];
+    assert!(
+        page.contains(&format!(
+            "Commit <a class=\"commit-ref\" href=\"https://git.example.com/default/commit/{}\">{short}</a> broke it",
+            f.cause
+        )),
+        "a resolved id in the text links to its commit"
+    );
+    assert!(page.contains("1234567abc is not a commit."), "an unresolved one stays plain text");
 }
 
 #[test]

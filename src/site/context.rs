@@ -192,7 +192,8 @@ pub struct IncidentPage<'a> {
     pub comms_lead: Option<String>,
     pub times: Vec<TimeRow>,
     pub durations: Vec<DurationRow>,
-    pub body: &'a Rendered,
+    /// Borrowed, unless commit ids in the text were turned into links.
+    pub body: std::borrow::Cow<'a, Rendered>,
     pub toc: &'a [TocEntry],
     pub action_items: Vec<ActionItemRow>,
     pub open_items: usize,

@@ -625,7 +625,7 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
         comms_lead: i.comms_lead.clone(),
         times,
         durations,
-        body: &i.meta.html,
+        body: linked_commits(ix, i),
         toc: &i.meta.html.toc,
         action_items,
         open_items,
@@ -659,6 +659,33 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
         changes_more: ix.git.changes.get(&i.meta.rel_path).map_or(0, |w| w.more),
         change_window: ix.site.settings.config.change_window.clone(),
     }
+}
+
+/// The body, with commit ids that git resolved as root causes turned into links.
+fn linked_commits<'a>(ix: &Index, i: &'a Incident) -> std::borrow::Cow<'a, crate::render::Rendered> {
+    let commits: Vec<(&crate::git::CommitInfo, String)> = ix
+        .git
+        .root_causes
+        .get(&i.meta.rel_path)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| ix.commit_url(&c.repo, &c.sha).map(|u| (c, u)))
+        .collect();
+    if commits.is_empty() {
+        return std::borrow::Cow::Borrowed(&i.meta.html);
+    }
+    let link = |word: &str| {
+        let word_lower = word.to_ascii_lowercase();
+        (crate::incident::is_commit_id(word) && !word.chars().all(|c| c.is_ascii_digit()))
+            .then(|| commits.iter().find(|(c, _)| c.sha.starts_with(&word_lower)).map(|(_, u)| u.clone()))
+            .flatten()
+    };
+    let body = &i.meta.html;
+    std::borrow::Cow::Owned(crate::render::Rendered {
+        before: crate::render::link_words(&body.before, link),
+        after: crate::render::link_words(&body.after, link),
+        toc: body.toc.clone(),
+    })
 }
 
 fn commit_view(ix: &Index, c: &crate::git::CommitInfo) -> CommitView {
