@@ -89,8 +89,8 @@ impl Staging {
         let tmp = parent.join(format!(".{name}.debrief-new"));
         let old = parent.join(format!(".{name}.debrief-old"));
         for leftover in [&tmp, &old] {
-            if leftover.exists() {
-                fs::remove_dir_all(leftover).with_context(|| format!("cannot remove {}", leftover.display()))?;
+            if fs::symlink_metadata(leftover).is_ok() {
+                remove_tree(leftover).with_context(|| format!("cannot remove {}", leftover.display()))?;
             }
         }
         fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
@@ -121,11 +121,37 @@ impl Staging {
         }
         self.committed = true;
         if had_output {
-            fs::remove_dir_all(&self.old)
+            remove_tree(&self.old)
                 .with_context(|| format!("cannot remove the previous output at {}", self.old.display()))?;
         }
         Ok(())
     }
+}
+
+/// Removes a file, or a folder and everything in it, two levels in parallel
+/// (a site is mostly one wide folder: `incidents/` with a folder per
+/// post-mortem). Symlinks are removed, never followed.
+fn remove_tree(root: &Path) -> std::io::Result<()> {
+    let remove = |path: &Path| -> std::io::Result<()> {
+        if fs::symlink_metadata(path)?.is_dir() {
+            fs::remove_dir_all(path)
+        } else {
+            fs::remove_file(path)
+        }
+    };
+    if !fs::symlink_metadata(root)?.is_dir() {
+        return fs::remove_file(root);
+    }
+    let children =
+        |dir: &Path| -> std::io::Result<Vec<PathBuf>> { fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect() };
+    children(root)?.par_iter().try_for_each(|entry| {
+        if !fs::symlink_metadata(entry)?.is_dir() {
+            return fs::remove_file(entry);
+        }
+        children(entry)?.par_iter().try_for_each(|c| remove(c))?;
+        fs::remove_dir(entry)
+    })?;
+    fs::remove_dir(root)
 }
 
 impl Drop for Staging {
@@ -159,6 +185,17 @@ mod tests {
         assert!(!out.join("b.txt").exists(), "stale files go with the old output");
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["public"], "no temporary folders are left behind");
+    }
+
+    #[test]
+    fn replaces_a_file_where_the_output_should_be() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::write(&out, "a stray file").unwrap();
+        write_atomic(&out, &[OutputFile::new("index.html", "new")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["public"]);
     }
 
     #[test]
