@@ -72,7 +72,12 @@ impl Theme {
         env.set_formatter(|out, state, value| {
             if state.auto_escape() == AutoEscape::Html && !value.is_safe() && !value.is_none() && !value.is_undefined()
             {
-                out.write_str(&crate::text::escape_markup(&value.to_string()))
+                let mut escaped = String::new();
+                match value.as_str() {
+                    Some(text) => crate::text::escape_markup_into(&mut escaped, text),
+                    None => crate::text::escape_markup_into(&mut escaped, &value.to_string()),
+                }
+                out.write_str(&escaped)
                     .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
             } else {
                 minijinja::escape_formatter(out, state, value)
