@@ -437,8 +437,27 @@ fn tree_changes(
     deleted: bool,
 ) {
     let is_dir = |e: &git2::TreeEntry| e.kind() == Some(ObjectType::Tree);
-    let mut olds = old.map(|t| t.iter().collect::<Vec<_>>()).unwrap_or_default().into_iter().peekable();
+    let olds: Vec<git2::TreeEntry> = old.map(|t| t.iter().collect()).unwrap_or_default();
     let news: Vec<git2::TreeEntry> = new.map(|t| t.iter().collect()).unwrap_or_default();
+    // Most commits change a few entries of a big folder: skip the runs at
+    // both ends that are the same (same id at the same place means the same
+    // entry in practice) and merge-walk only the middle.
+    let same_at = |i: usize, j: usize| olds[i].id() == news[j].id() && olds[i].name_bytes() == news[j].name_bytes();
+    let mut head = 0;
+    while head < olds.len() && head < news.len() && olds[head].id() == news[head].id() && same_at(head, head) {
+        head += 1;
+    }
+    let (mut old_end, mut new_end) = (olds.len(), news.len());
+    while old_end > head
+        && new_end > head
+        && olds[old_end - 1].id() == news[new_end - 1].id()
+        && same_at(old_end - 1, new_end - 1)
+    {
+        old_end -= 1;
+        new_end -= 1;
+    }
+    let mut olds = olds[head..old_end].iter().cloned().peekable();
+    let news = &news[head..new_end];
     let gone = |trees: &mut TreeCache, o: &git2::TreeEntry, path: &mut String, out: &mut Vec<String>| {
         if deleted {
             descend(trees, None, Some(o), path, out, true);
