@@ -258,17 +258,24 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn text(&mut self, key: &str) -> Option<String> {
-        let value = self.get(key)?.clone();
-        match self.scalar(&value, key) {
-            Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            Some(_) => None,
-            None if value.is_empty() => None,
+        let value = self.get(key)?;
+        let (text, shape, empty) = (self.scalar(value, key), value.shape(), value.is_empty());
+        match text {
+            Some(s) => {
+                let t = s.trim();
+                match t.len() {
+                    0 => None,
+                    n if n == s.len() => Some(s),
+                    _ => Some(t.to_string()),
+                }
+            }
+            None if empty => None,
             None => {
                 let span = self.value_span(key);
                 self.report(
                     span,
                     Code::KeyWrongType,
-                    format!("`{key}` is {}, but one line of text is expected", value.shape()),
+                    format!("`{key}` is {shape}, but one line of text is expected"),
                     format!("write `{key}: <text>` on one line"),
                 );
                 None
@@ -385,17 +392,16 @@ impl<'a> Ctx<'a> {
     /// unknown keys are kept for templates. Returns the unknown keys.
     pub fn unknown_keys(&mut self, prefix: &str, known: &[&str]) -> Vec<(String, Value)> {
         let map = if prefix.is_empty() { Some(&self.root) } else { self.get(prefix) };
-        let Some(Value::Map(entries)) = map.cloned() else {
+        let Some(Value::Map(entries)) = map else {
             return Vec::new();
         };
-        let mut extra = Vec::new();
-        for (key, value) in entries {
-            if known.contains(&key.as_str()) {
-                continue;
-            }
+        // Only the unknown entries are copied out.
+        let extra: Vec<(String, Value)> =
+            entries.iter().filter(|(k, _)| !known.contains(&k.as_str())).cloned().collect();
+        for (key, _) in &extra {
             let near = known
                 .iter()
-                .map(|k| (edit_distance(&key, k), *k))
+                .map(|k| (edit_distance(key, k), *k))
                 .filter(|&(d, k)| (1..=2).contains(&d) && k.len() > 2)
                 .min_by_key(|&(d, _)| d);
             if let Some((_, near)) = near {
@@ -409,7 +415,6 @@ impl<'a> Ctx<'a> {
                     format!("rename it to `{near}`"),
                 );
             }
-            extra.push((key, value));
         }
         extra
     }
