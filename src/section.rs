@@ -56,6 +56,9 @@ pub enum Catalogue {
 #[derive(Debug, Clone)]
 pub struct SectionNames {
     names: BTreeMap<String, (String, Vec<String>)>,
+    /// Names as callers pass them (`"Root cause"`), resolved once to their
+    /// canonical entry: `find` runs for every section of every document.
+    resolved: std::collections::HashMap<String, String>,
 }
 
 /// Folds a heading for comparison: drops a trailing parenthetical
@@ -88,7 +91,7 @@ impl SectionNames {
             let keys = std::iter::once(*name).chain(aliases.iter().copied()).map(heading_key).collect();
             names.insert(heading_key(name), (name.to_string(), keys));
         }
-        let mut out = SectionNames { names };
+        let mut out = SectionNames { names, resolved: Default::default() };
         for (name, aliases) in extra {
             let entry = out.entry(name);
             entry.1.extend(aliases.iter().map(|a| heading_key(a)));
@@ -101,21 +104,42 @@ impl SectionNames {
         self.names.entry(key.clone()).or_insert_with(|| (name.to_string(), vec![key]))
     }
 
+    /// Resolves `names` once, so later lookups by these exact strings allocate nothing.
+    pub fn prepare<'n>(&mut self, names: impl IntoIterator<Item = &'n str>) {
+        for name in names {
+            let key = self.canonical_key(name).unwrap_or_else(|| self.entry(name).1[0].clone());
+            self.resolved.insert(name.to_string(), key);
+        }
+    }
+
+    fn entry_of(&self, name: &str) -> Option<&(String, Vec<String>)> {
+        self.resolved.get(name).and_then(|k| self.names.get(k))
+    }
+
     fn canonical_key(&self, name: &str) -> Option<String> {
+        if let Some(k) = self.resolved.get(name) {
+            return Some(k.clone());
+        }
         let k = heading_key(name);
         self.names.iter().find(|(_, (_, keys))| keys.contains(&k)).map(|(c, _)| c.clone())
     }
 
     /// Every folded form that counts as `name` (which may itself be an alias).
-    pub fn keys_for(&self, name: &str) -> Vec<String> {
+    pub fn keys_for(&self, name: &str) -> std::borrow::Cow<'_, [String]> {
+        if let Some((_, keys)) = self.entry_of(name) {
+            return std::borrow::Cow::Borrowed(keys);
+        }
         match self.canonical_key(name) {
-            Some(c) => self.names[&c].1.clone(),
-            None => vec![heading_key(name)],
+            Some(c) => std::borrow::Cow::Owned(self.names[&c].1.clone()),
+            None => std::borrow::Cow::Owned(vec![heading_key(name)]),
         }
     }
 
     /// The display name for a section name or alias.
     pub fn display(&self, name: &str) -> String {
+        if let Some((display, _)) = self.entry_of(name) {
+            return display.clone();
+        }
         self.canonical_key(name).map_or_else(|| name.to_string(), |c| self.names[&c].0.clone())
     }
 

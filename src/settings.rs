@@ -26,10 +26,15 @@ pub struct Settings {
 impl Settings {
     /// `config` must have passed `config::parse`, which validates the values used here.
     pub fn new(config: Config, today: Today) -> Settings {
+        let mut incident_sections = SectionNames::new(Catalogue::Incident, &config.incidents.section_aliases);
+        let named = ["Summary", "Root cause", "Timeline", "Action items"];
+        incident_sections.prepare(config.incidents.required_sections.iter().map(String::as_str).chain(named));
+        let mut runbook_sections = SectionNames::new(Catalogue::Runbook, &Default::default());
+        runbook_sections.prepare(config.runbooks.required_sections.iter().map(String::as_str).chain(["Meaning"]));
         Settings {
             scale: Scale::from_config(&config.severities),
-            incident_sections: SectionNames::new(Catalogue::Incident, &config.incidents.section_aliases),
-            runbook_sections: SectionNames::new(Catalogue::Runbook, &Default::default()),
+            incident_sections,
+            runbook_sections,
             zone: Zone::parse(&config.timezone).unwrap_or(Zone::UTC),
             review_every: parse_duration(&config.runbooks.review_every).unwrap_or(Duration::days(180)),
             blame: PhraseMatcher::new(&config.incidents.blame_phrases),
