@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use chrono::{DateTime, Duration, FixedOffset, TimeZone};
-use git2::{DiffOptions, ErrorCode, ObjectType, Repository, Sort};
+use git2::{DiffOptions, ErrorCode, ObjectType, Repository};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Spanned;
@@ -236,26 +236,28 @@ struct Timeline {
 
 fn repo_timeline(r: &Repo) -> Timeline {
     let mut entries = Vec::new();
-    if let Ok(mut walk) = r.repo.revwalk() {
-        let _ = walk.set_sorting(Sort::TIME);
-        if walk.push_head().is_ok() {
-            for oid in walk.flatten() {
-                if let Ok(c) = r.repo.find_commit(oid) {
-                    let time = to_time(c.time());
-                    entries.push((
-                        time.timestamp(),
-                        Change {
-                            kind: ChangeKind::Commit,
-                            repo: r.name.clone(),
-                            sha: oid.to_string(),
-                            title: c.summary().unwrap_or("").to_string(),
-                            time,
-                            root_cause: false,
-                        },
-                    ));
-                }
-            }
+    // Every commit reachable from HEAD, each read once (a sorted revwalk would
+    // read each commit for its date, and `find_commit` again); sorted below.
+    let mut seen = HashSet::new();
+    let mut stack: Vec<git2::Oid> = r.repo.head().ok().and_then(|h| h.target()).into_iter().collect();
+    while let Some(oid) = stack.pop() {
+        if !seen.insert(oid) {
+            continue;
         }
+        let Ok(c) = r.repo.find_commit(oid) else { continue };
+        stack.extend(c.parent_ids());
+        let time = to_time(c.time());
+        entries.push((
+            time.timestamp(),
+            Change {
+                kind: ChangeKind::Commit,
+                repo: r.name.clone(),
+                sha: oid.to_string(),
+                title: c.summary().unwrap_or("").to_string(),
+                time,
+                root_cause: false,
+            },
+        ));
     }
     if let Ok(names) = r.repo.tag_names(None) {
         for name in names.iter().flatten() {
@@ -319,29 +321,24 @@ fn window(
 /// between threads, each with its own handle on the repository.
 fn page_dates(repo: &Repository, prefix: &str, wanted: &HashSet<String>) -> HashMap<String, PageDates> {
     use rayon::prelude::*;
-    let Ok(mut walk) = repo.revwalk() else { return HashMap::new() };
-    if walk.push_head().is_err() {
-        return HashMap::new();
-    }
-    let oids: Vec<git2::Oid> = walk.flatten().collect();
+    let commits = first_parent_trees(repo);
     let content = format!("{prefix}content");
-    let chunk = oids.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
+    let chunk = commits.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
     let path = repo.path().to_path_buf();
-    let partial: Vec<HashMap<String, PageDates>> = oids
+    let partial: Vec<HashMap<String, PageDates>> = commits
         .par_chunks(chunk)
-        .map(|oids| {
+        .map(|commits| {
             let mut out: HashMap<String, PageDates> = HashMap::new();
             let Ok(repo) = Repository::open(&path) else { return out };
             let mut trees = TreeCache { repo: &repo, recent: std::collections::VecDeque::new() };
             let mut changed = Vec::new();
-            for oid in oids {
-                let Ok(commit) = repo.find_commit(*oid) else { continue };
+            for &(tree, parent_tree, when) in commits {
                 changed.clear();
-                commit_changes(&mut trees, &commit, &content, &mut changed);
+                commit_changes(&mut trees, tree, parent_tree, &content, &mut changed);
                 if changed.is_empty() {
                     continue;
                 }
-                let time = to_time(commit.time());
+                let time = to_time(when);
                 for rel in changed.iter().map(|p| format!("{content}/{p}")) {
                     let Some(rel) = rel.strip_prefix(prefix) else { continue };
                     if wanted.contains(rel) {
@@ -359,6 +356,30 @@ fn page_dates(repo: &Repository, prefix: &str, wanted: &HashSet<String>) -> Hash
         }
     }
     out
+}
+
+/// Each commit reachable from HEAD as (its tree, its first parent's tree, its
+/// time), reading every commit once.
+fn first_parent_trees(repo: &Repository) -> Vec<(git2::Oid, Option<git2::Oid>, git2::Time)> {
+    let mut seen: HashMap<git2::Oid, (git2::Oid, Option<git2::Oid>, git2::Time)> = HashMap::new();
+    let mut order = Vec::new();
+    let mut stack: Vec<git2::Oid> = repo.head().ok().and_then(|h| h.target()).into_iter().collect();
+    while let Some(oid) = stack.pop() {
+        if seen.contains_key(&oid) {
+            continue;
+        }
+        let Ok(c) = repo.find_commit(oid) else { continue };
+        stack.extend(c.parent_ids());
+        seen.insert(oid, (c.tree_id(), c.parent_id(0).ok(), c.time()));
+        order.push(oid);
+    }
+    order
+        .into_iter()
+        .map(|oid| {
+            let (tree, parent, time) = seen[&oid];
+            (tree, parent.and_then(|p| seen.get(&p)).map(|p| p.0), time)
+        })
+        .collect()
 }
 
 fn merge_dates(out: &mut HashMap<String, PageDates>, path: &str, d: PageDates) {
@@ -396,14 +417,20 @@ impl<'r> TreeCache<'r> {
 }
 
 /// The files under `dir` that `commit` added or changed against its first parent.
-fn commit_changes(trees: &mut TreeCache, commit: &git2::Commit, dir: &str, out: &mut Vec<String>) {
-    let subtree = |trees: &mut TreeCache, c: &git2::Commit| -> Option<git2::Oid> {
-        let root = trees.get(c.tree_id())?;
+fn commit_changes(
+    trees: &mut TreeCache,
+    tree: git2::Oid,
+    parent_tree: Option<git2::Oid>,
+    dir: &str,
+    out: &mut Vec<String>,
+) {
+    let subtree = |trees: &mut TreeCache, tree: git2::Oid| -> Option<git2::Oid> {
+        let root = trees.get(tree)?;
         let id = root.get_path(Path::new(dir)).ok()?.id();
         Some(id)
     };
-    let Some(new) = subtree(trees, commit) else { return };
-    let old = commit.parent(0).ok().and_then(|p| subtree(trees, &p));
+    let Some(new) = subtree(trees, tree) else { return };
+    let old = parent_tree.and_then(|p| subtree(trees, p));
     if old == Some(new) {
         return;
     }
