@@ -319,12 +319,13 @@ fn window(
 /// One pass over the site repository's history: for each document, the time
 /// of the oldest and the newest commit that touched it. Commits are split
 /// between threads, each with its own handle on the repository.
-fn page_dates(repo: &Repository, prefix: &str, wanted: &HashSet<String>) -> HashMap<String, PageDates> {
+fn page_dates(git_dir: &Path, prefix: &str, wanted: &HashSet<String>) -> HashMap<String, PageDates> {
     use rayon::prelude::*;
-    let commits = first_parent_trees(repo);
+    let Ok(repo) = Repository::open(git_dir) else { return HashMap::new() };
+    let commits = first_parent_trees(&repo);
     let content = format!("{prefix}content");
     let chunk = commits.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
-    let path = repo.path().to_path_buf();
+    let path = git_dir.to_path_buf();
     let partial: Vec<HashMap<String, PageDates>> = commits
         .par_chunks(chunk)
         .map(|commits| {
@@ -568,7 +569,6 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
     let config = &site.settings.config;
     let mut e = Enrichment::default();
     let mut diags = Vec::new();
-    let t = std::time::Instant::now();
     // Reading only: re-hashing every object read (with SHA-1 collision
     // detection) is half the cost of a history pass and guards nothing here.
     git2::opts::strict_hash_verification(false);
@@ -576,33 +576,12 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
     // only costs memory, and the tree cache in `page_dates` does what is needed.
     git2::opts::enable_caching(false);
     let Repos { commits: repos, site: site_repo } = open_repos(opts.site_dir, config, &mut e.notes);
-    let by_name: BTreeMap<&str, &Repo> = repos.iter().map(|r| (r.name.as_str(), r)).collect();
-    for incident in &site.incidents {
-        let commits = root_causes(incident, &by_name, opts.for_site, &mut diags);
-        if !commits.is_empty() {
-            e.root_causes.insert(incident.meta.rel_path.clone(), commits);
-        }
-    }
-    crate::check::stage_time("git: root-cause commits", t);
-    let t = std::time::Instant::now();
-    let span = crate::time::parse_duration(&config.change_window).unwrap_or(Duration::hours(24));
-    let timelines: Vec<Timeline> = repos.iter().map(repo_timeline).collect();
-    for incident in &site.incidents {
-        let Some(start) = incident.times.started else { continue };
-        let root: HashSet<(String, String)> = e
-            .root_causes
-            .get(&incident.meta.rel_path)
-            .into_iter()
-            .flatten()
-            .map(|c| (c.repo.clone(), c.sha.clone()))
-            .collect();
-        let w = window(&timelines, start, span, &root);
-        if !w.changes.is_empty() {
-            e.changes.insert(incident.meta.rel_path.clone(), w);
-        }
-    }
-    crate::check::stage_time("git: change windows", t);
-    if let Some((repo, prefix)) = &site_repo {
+    // The history pass runs on the thread pool while this thread resolves
+    // commits and change windows, which are sequential (one repository handle).
+    // Only the location crosses threads: a git2 Repository is not Sync.
+    let site_location = site_repo.map(|(repo, prefix)| (repo.path().to_path_buf(), prefix));
+    let history = || {
+        let (git_dir, prefix) = site_location.as_ref()?;
         let t = std::time::Instant::now();
         // `check` needs dates only for runbooks that have no `last_reviewed`.
         let wanted: HashSet<String> = if opts.for_site {
@@ -610,11 +589,47 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
         } else {
             site.runbooks.iter().filter(|r| r.last_reviewed.is_none()).map(|r| r.meta.rel_path.clone()).collect()
         };
-        if !wanted.is_empty() {
-            e.dates = page_dates(repo, prefix, &wanted);
-        }
+        let dates = (!wanted.is_empty()).then(|| page_dates(git_dir, prefix, &wanted));
         crate::check::stage_time("git: page history", t);
-    }
+        dates
+    };
+    let commits = move || {
+        let t = std::time::Instant::now();
+        let mut diags = Vec::new();
+        let by_name: BTreeMap<&str, &Repo> = repos.iter().map(|r| (r.name.as_str(), r)).collect();
+        let mut root_causes_by_doc = HashMap::new();
+        for incident in &site.incidents {
+            let commits = root_causes(incident, &by_name, opts.for_site, &mut diags);
+            if !commits.is_empty() {
+                root_causes_by_doc.insert(incident.meta.rel_path.clone(), commits);
+            }
+        }
+        crate::check::stage_time("git: root-cause commits", t);
+        let t = std::time::Instant::now();
+        let span = crate::time::parse_duration(&config.change_window).unwrap_or(Duration::hours(24));
+        let timelines: Vec<Timeline> = repos.iter().map(repo_timeline).collect();
+        let mut changes = HashMap::new();
+        for incident in &site.incidents {
+            let Some(start) = incident.times.started else { continue };
+            let root: HashSet<(String, String)> = root_causes_by_doc
+                .get(&incident.meta.rel_path)
+                .into_iter()
+                .flatten()
+                .map(|c: &CommitInfo| (c.repo.clone(), c.sha.clone()))
+                .collect();
+            let w = window(&timelines, start, span, &root);
+            if !w.changes.is_empty() {
+                changes.insert(incident.meta.rel_path.clone(), w);
+            }
+        }
+        crate::check::stage_time("git: change windows", t);
+        (root_causes_by_doc, changes, diags)
+    };
+    let ((root_causes, changes, found), dates) = rayon::join(commits, history);
+    e.root_causes = root_causes;
+    e.changes = changes;
+    e.dates = dates.unwrap_or_default();
+    diags.extend(found);
     (e, diags)
 }
 
