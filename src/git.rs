@@ -49,13 +49,22 @@ pub struct Change {
     /// The commit subject, or the tag name.
     pub title: String,
     pub time: DateTime<FixedOffset>,
+}
+
+/// A change in a window: where it is in `Enrichment::timelines`, and whether
+/// it is a root cause of that incident. (Indices, not copies: thousands of
+/// incidents share the same commits.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeRef {
+    pub timeline: usize,
+    pub entry: usize,
     pub root_cause: bool,
 }
 
 /// The changes in the window before an incident, newest first, capped.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChangeWindow {
-    pub changes: Vec<Change>,
+    pub changes: Vec<ChangeRef>,
     pub more: usize,
 }
 
@@ -71,6 +80,8 @@ pub struct PageDates {
 pub struct Enrichment {
     pub root_causes: HashMap<String, Vec<CommitInfo>>,
     pub changes: HashMap<String, ChangeWindow>,
+    /// The commits and tags of each repository, oldest first.
+    pub timelines: Vec<Timeline>,
     pub dates: HashMap<String, PageDates>,
     /// Things git could not tell, said once each.
     pub notes: Vec<String>,
@@ -229,9 +240,16 @@ pub fn commit_ids_in(text: &str) -> Vec<&str> {
 }
 
 /// The commits and tags of one repository, oldest first, for window queries.
-struct Timeline {
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
     repo: String,
     entries: Vec<(i64, Change)>,
+}
+
+impl Enrichment {
+    pub fn change(&self, r: &ChangeRef) -> &Change {
+        &self.timelines[r.timeline].entries[r.entry].1
+    }
 }
 
 fn repo_timeline(r: &Repo) -> Timeline {
@@ -255,7 +273,6 @@ fn repo_timeline(r: &Repo) -> Timeline {
                 sha: oid.to_string(),
                 title: c.summary().unwrap_or("").to_string(),
                 time,
-                root_cause: false,
             },
         ));
     }
@@ -277,7 +294,6 @@ fn repo_timeline(r: &Repo) -> Timeline {
                     sha: commit.id().to_string(),
                     title: name.to_string(),
                     time,
-                    root_cause: false,
                 },
             ));
         }
@@ -286,24 +302,28 @@ fn repo_timeline(r: &Repo) -> Timeline {
     Timeline { repo: r.name.clone(), entries }
 }
 
-fn window(
-    timelines: &[Timeline],
-    start: DateTime<FixedOffset>,
-    span: Duration,
-    root: &HashSet<(String, String)>,
-) -> ChangeWindow {
+fn window(timelines: &[Timeline], start: DateTime<FixedOffset>, span: Duration, root: &[(&str, &str)]) -> ChangeWindow {
     let (from, to) = ((start - span).timestamp(), start.timestamp());
-    let mut all: Vec<Change> = Vec::new();
-    for t in timelines {
+    let mut all: Vec<ChangeRef> = Vec::new();
+    for (ti, t) in timelines.iter().enumerate() {
         let lo = t.entries.partition_point(|e| e.0 < from);
         let hi = t.entries.partition_point(|e| e.0 <= to);
-        all.extend(t.entries[lo..hi].iter().map(|(_, c)| {
-            let mut c = c.clone();
-            c.root_cause = c.kind == ChangeKind::Commit && root.contains(&(t.repo.clone(), c.sha.clone()));
-            c
+        all.extend((lo..hi).map(|entry| {
+            let c = &t.entries[entry].1;
+            let root_cause =
+                c.kind == ChangeKind::Commit && root.iter().any(|(repo, sha)| *repo == t.repo && *sha == c.sha);
+            ChangeRef { timeline: ti, entry, root_cause }
         }));
     }
-    all.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.repo.cmp(&b.repo)).then_with(|| a.sha.cmp(&b.sha)));
+    let change = |r: &ChangeRef| &timelines[r.timeline].entries[r.entry].1;
+    all.sort_by(|a, b| {
+        let (a, b) = (change(a), change(b));
+        b.time
+            .cmp(&a.time)
+            .then_with(|| a.repo.cmp(&b.repo))
+            .then_with(|| a.sha.cmp(&b.sha))
+            .then_with(|| a.title.cmp(&b.title))
+    });
     let more = all.len().saturating_sub(CHANGE_LIMIT);
     // Keep a marked root cause visible even when it falls past the cap.
     if let Some(pos) = all.iter().position(|c| c.root_cause).filter(|&p| p >= CHANGE_LIMIT) {
@@ -611,11 +631,11 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
         let mut changes = HashMap::new();
         for incident in &site.incidents {
             let Some(start) = incident.times.started else { continue };
-            let root: HashSet<(String, String)> = root_causes_by_doc
+            let root: Vec<(&str, &str)> = root_causes_by_doc
                 .get(&incident.meta.rel_path)
                 .into_iter()
                 .flatten()
-                .map(|c: &CommitInfo| (c.repo.clone(), c.sha.clone()))
+                .map(|c: &CommitInfo| (c.repo.as_str(), c.sha.as_str()))
                 .collect();
             let w = window(&timelines, start, span, &root);
             if !w.changes.is_empty() {
@@ -623,11 +643,12 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
             }
         }
         crate::check::stage_time("git: change windows", t);
-        (root_causes_by_doc, changes, diags)
+        (root_causes_by_doc, changes, timelines, diags)
     };
-    let ((root_causes, changes, found), dates) = rayon::join(commits, history);
+    let ((root_causes, changes, timelines, found), dates) = rayon::join(commits, history);
     e.root_causes = root_causes;
     e.changes = changes;
+    e.timelines = timelines;
     e.dates = dates.unwrap_or_default();
     diags.extend(found);
     (e, diags)

@@ -654,7 +654,7 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
             .get(&i.meta.rel_path)
             .into_iter()
             .flat_map(|w| &w.changes)
-            .map(|c| change_view(ix, c))
+            .map(|r| change_view(ix, ix.git.change(r), r.root_cause))
             .collect(),
         changes_more: ix.git.changes.get(&i.meta.rel_path).map_or(0, |w| w.more),
         change_window: ix.site.settings.config.change_window.clone(),
@@ -703,7 +703,7 @@ fn commit_view(ix: &Index, c: &crate::git::CommitInfo) -> CommitView {
     }
 }
 
-fn change_view(ix: &Index, c: &crate::git::Change) -> ChangeView {
+fn change_view(ix: &Index, c: &crate::git::Change, root_cause: bool) -> ChangeView {
     ChangeView {
         kind: match c.kind {
             crate::git::ChangeKind::Commit => "commit",
@@ -715,7 +715,7 @@ fn change_view(ix: &Index, c: &crate::git::Change) -> ChangeView {
         date: show_time(c.time),
         iso: c.time.to_rfc3339(),
         url: ix.commit_url(&c.repo, &c.sha),
-        root_cause: c.root_cause,
+        root_cause,
     }
 }
 
