@@ -35,8 +35,8 @@ pub const FAILED: u8 = 1;
 pub const COULD_NOT_RUN: u8 = 2;
 
 /// Whether to colour human output: only on a terminal, and never with NO_COLOR set.
-fn use_colour() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+fn use_colour(stream_is_terminal: bool) -> bool {
+    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 fn resolve_today(flag: Option<NaiveDate>, format: Format) -> Result<Today, String> {
@@ -58,7 +58,7 @@ pub fn check(opts: &CheckOptions) -> u8 {
             return COULD_NOT_RUN;
         }
     };
-    let colour = use_colour();
+    let colour = use_colour(std::io::stdout().is_terminal());
     let mut out = std::io::stdout().lock();
     let run = check::RunOptions { render: false, changed_since: opts.changed_since.clone() };
     match check::run(&opts.site_dir, today, &run) {
@@ -107,7 +107,7 @@ pub fn build(opts: &BuildOptions) -> u8 {
             return COULD_NOT_RUN;
         }
     };
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let colour = use_colour(std::io::stderr().is_terminal());
     let t0 = std::time::Instant::now();
     let checked = match check::check_and_render(&opts.site_dir, today) {
         Ok(c) => c,

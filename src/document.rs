@@ -226,6 +226,55 @@ impl<'a> Ctx<'a> {
         start.min(end)..end
     }
 
+    /// The span of a section's heading line (`## Title`).
+    pub fn heading_span(&self, sec: &crate::markdown::Section) -> Span {
+        self.offset_span(sec.offset, sec.title.chars().count() + sec.level as usize + 1)
+    }
+
+    /// Reports each of `required` that is missing (or at the wrong heading
+    /// level) or holds only placeholders. `noun` names the document kind;
+    /// `fill` says how to fill an empty section, given its display name.
+    pub fn required_sections(
+        &mut self,
+        sections: &[crate::markdown::Section],
+        names: &crate::section::SectionNames,
+        required: &[String],
+        noun: &str,
+        fill: impl Fn(&str) -> String,
+    ) {
+        for name in required {
+            let display = names.display(name);
+            match names.find(sections, name) {
+                Some(sec) if crate::section::is_empty(&self.body, sec) => {
+                    let span = self.heading_span(sec);
+                    let message = format!("the {display} section is empty or holds only a placeholder");
+                    self.report(span, Code::SectionEmpty, message, fill(&display));
+                }
+                Some(_) => {}
+                None => match names.find_misplaced(sections, name) {
+                    Some(sec) => {
+                        let span = self.offset_span(sec.offset, sec.level as usize);
+                        self.report(
+                            span,
+                            Code::SectionMissing,
+                            format!("the {display} section is a level-{} heading", sec.level),
+                            format!("make it `## {}` or `### {}`", sec.title, sec.title),
+                        );
+                    }
+                    None => {
+                        let span = self.end_span();
+                        self.report(
+                            span,
+                            Code::SectionMissing,
+                            format!("this {noun} has no {display} section"),
+                            format!("add a `## {display}` section"),
+                        );
+                    }
+                },
+            }
+        }
+    }
+
     pub fn report(&mut self, span: Span, code: Code, message: String, help: impl Into<String>) {
         self.diags.push(span.diagnostic(code, message, help));
     }

@@ -313,22 +313,9 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
     let names = &s.incident_sections;
     let summary = names.find(&sections, "Summary");
     incident.meta.summary = ctx.first_paragraph(summary);
-    for required in &s.config.incidents.required_sections {
-        let display = names.display(required);
-        match names.find(&sections, required) {
-            Some(sec) if section::is_empty(&ctx.body, sec) => {
-                let span = ctx.offset_span(sec.offset, sec.title.chars().count() + sec.level as usize + 1);
-                ctx.report(
-                    span,
-                    Code::SectionEmpty,
-                    format!("the {display} section is empty or holds only a placeholder"),
-                    format!("write the {display} section, or replace the template text (TBD, <…>) with real content"),
-                );
-            }
-            Some(_) => {}
-            None => missing_section(ctx, names, &sections, required, &display),
-        }
-    }
+    ctx.required_sections(&sections, names, &s.config.incidents.required_sections, "post-mortem", |display| {
+        format!("write the {display} section, or replace the template text (TBD, <…>) with real content")
+    });
     if let Some(sec) = names.find(&sections, "Root cause") {
         let range = ctx.section_content(sec);
         let mut ids: Vec<String> =
@@ -340,7 +327,7 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
         let blocks = &ctx.body.blocks[sec.blocks.clone()];
         incident.timeline = timeline::parse(&sec.title, blocks, incident.times.started, incident.zone);
         if incident.timeline.entries.is_empty() && !section::is_empty(&ctx.body, sec) {
-            let span = ctx.offset_span(sec.offset, sec.title.chars().count() + sec.level as usize + 1);
+            let span = ctx.heading_span(sec);
             ctx.report(
                 span,
                 Code::TimelineUnparsed,
@@ -371,7 +358,7 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
             incident.action_items_range = Some(ctx.section_content(sec));
         }
         if incident.action_items.is_empty() && !section::is_empty(&ctx.body, sec) {
-            let span = ctx.offset_span(sec.offset, sec.title.chars().count() + sec.level as usize + 1);
+            let span = ctx.heading_span(sec);
             ctx.report(span, Code::ActionItemsUnparsed, "the action items section has no table or list of items".into(), "write items as a | Item | Owner | Due | Type | table or as `- [ ] item (owner: @team, due: YYYY-MM-DD, type: prevent)`");
         }
         let started = incident.times.started.map(|t| incident.zone.local_date(t));
@@ -381,35 +368,6 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
     }
     if s.config.incidents.blameless {
         blame(ctx, s);
-    }
-}
-
-fn missing_section(
-    ctx: &mut Ctx,
-    names: &section::SectionNames,
-    sections: &[crate::markdown::Section],
-    required: &str,
-    display: &str,
-) {
-    match names.find_misplaced(sections, required) {
-        Some(sec) => {
-            let span = ctx.offset_span(sec.offset, sec.level as usize);
-            ctx.report(
-                span,
-                Code::SectionMissing,
-                format!("the {display} section is a level-{} heading", sec.level),
-                format!("make it `## {}` or `### {}`", sec.title, sec.title),
-            );
-        }
-        None => {
-            let span = ctx.end_span();
-            ctx.report(
-                span,
-                Code::SectionMissing,
-                format!("this post-mortem has no {display} section"),
-                format!("add a `## {display}` section"),
-            );
-        }
     }
 }
 

@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::Code;
 use crate::document::{Ctx, Meta, Spanned};
-use crate::section;
 use crate::settings::Settings;
 use crate::source::SourceFile;
 use crate::text::quote;
@@ -86,30 +85,7 @@ fn review(ctx: &mut Ctx, s: &Settings) -> (Option<NaiveDate>, bool) {
 
 fn sections(ctx: &mut Ctx, s: &Settings) {
     let sections = ctx.body.sections();
-    let names = &s.runbook_sections;
-    for required in &s.config.runbooks.required_sections {
-        let display = names.display(required);
-        match names.find(&sections, required) {
-            Some(sec) if section::is_empty(&ctx.body, sec) => {
-                let span = ctx.offset_span(sec.offset, sec.title.chars().count() + sec.level as usize + 1);
-                ctx.report(
-                    span,
-                    Code::SectionEmpty,
-                    format!("the {display} section is empty or holds only a placeholder"),
-                    format!("write the {display} steps a responder should follow"),
-                );
-            }
-            Some(_) => {}
-            None => {
-                let (span, message) = match names.find_misplaced(&sections, required) {
-                    Some(sec) => (
-                        ctx.offset_span(sec.offset, sec.level as usize),
-                        format!("the {display} section is a level-{} heading", sec.level),
-                    ),
-                    None => (ctx.end_span(), format!("this runbook has no {display} section")),
-                };
-                ctx.report(span, Code::SectionMissing, message, format!("add a `## {display}` section"));
-            }
-        }
-    }
+    ctx.required_sections(&sections, &s.runbook_sections, &s.config.runbooks.required_sections, "runbook", |display| {
+        format!("write the {display} steps a responder should follow")
+    });
 }
