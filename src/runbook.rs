@@ -50,10 +50,12 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
     let (last_reviewed, stale) = review(ctx, s);
     let extra = ctx.unknown_keys("", KNOWN_KEYS);
     let tags = ctx.list("tags").into_iter().map(|t| t.value).collect();
-    sections(ctx, s);
+    let sections = ctx.body.sections();
+    ctx.required_sections(&sections, &s.runbook_sections, &s.config.runbooks.required_sections, "runbook", |display| {
+        format!("write the {display} steps a responder should follow")
+    });
     let mut meta = meta;
-    let found = ctx.body.sections();
-    meta.summary = ctx.first_paragraph(s.runbook_sections.find(&found, "Meaning"));
+    meta.summary = ctx.first_paragraph(s.runbook_sections.find(&sections, "Meaning"));
     Runbook { meta, service, owner, alerts, last_reviewed, stale, review_span, severity, tags, extra }
 }
 
@@ -81,11 +83,4 @@ fn review(ctx: &mut Ctx, s: &Settings) -> (Option<NaiveDate>, bool) {
         );
     }
     (Some(date), stale)
-}
-
-fn sections(ctx: &mut Ctx, s: &Settings) {
-    let sections = ctx.body.sections();
-    ctx.required_sections(&sections, &s.runbook_sections, &s.config.runbooks.required_sections, "runbook", |display| {
-        format!("write the {display} steps a responder should follow")
-    });
 }
