@@ -18,6 +18,7 @@ pub mod output;
 pub mod page;
 pub mod render;
 pub mod runbook;
+pub mod search;
 pub mod section;
 pub mod settings;
 pub mod severity;

@@ -26,6 +26,9 @@ pub struct Rendered {
     pub before: String,
     pub after: String,
     pub toc: Vec<TocEntry>,
+    /// The body as plain text, for the search index (the skipped range included).
+    #[serde(skip)]
+    pub text: crate::search::DocText,
 }
 
 /// Renders `md` (which starts at file offset `base`). Events whose source lies
@@ -33,6 +36,7 @@ pub struct Rendered {
 pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
     let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options()).into_offset_iter().collect();
     let has_raw_html = events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let text = plain_text(&events);
     let toc = anchor_headings(&mut events);
     let (mut before, mut after) = (Vec::new(), Vec::new());
     let mut code_lang = false;
@@ -53,7 +57,34 @@ pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
             html
         }
     };
-    Rendered { before: finish(before), after: finish(after), toc }
+    Rendered { before: finish(before), after: finish(after), toc, text }
+}
+
+/// The text a reader sees, headings apart, blocks on lines of their own.
+/// Raw HTML is left out: it is markup, and ammonia may drop it anyway.
+fn plain_text(events: &[(Event, Range<usize>)]) -> crate::search::DocText {
+    let mut doc = crate::search::DocText::default();
+    let mut heading: Option<String> = None;
+    for (event, _) in events {
+        let out = heading.as_mut().unwrap_or(&mut doc.text);
+        match event {
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => {
+                let h = heading.take().unwrap_or_default();
+                doc.text.push_str(&h);
+                doc.text.push('\n');
+                doc.headings.push(h);
+            }
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::TableCell) => out.push_str(" · "),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
+            ) => out.push('\n'),
+            _ => {}
+        }
+    }
+    doc
 }
 
 fn push_event<'a>(out: &mut Vec<Event<'a>>, event: Event<'a>, in_code: &mut bool) {
@@ -258,6 +289,13 @@ mod tests {
         assert!(r.before.contains("<h2 id=\"root-cause-2\">"));
         let toc: Vec<_> = r.toc.iter().map(|t| (t.level, t.id.as_str(), t.title.as_str())).collect();
         assert_eq!(toc, [(2, "root-cause", "Root cause"), (2, "root-cause-2", "Root cause"), (3, "why-x", "Why? x")]);
+    }
+
+    #[test]
+    fn plain_text_keeps_headings_apart_and_drops_markup() {
+        let r = render("# Title\n\nSome *bold* `code` text\nwrapped.\n\n## Root `cause`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<b>raw</b>\n", 0, None);
+        assert_eq!(r.text.headings, ["Title", "Root cause"]);
+        assert_eq!(r.text.text, "Title\nSome bold code text wrapped.\nRoot cause\na · b · \n1 · 2 · \n");
     }
 
     #[test]

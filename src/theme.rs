@@ -32,8 +32,10 @@ const DEFAULT: &[(&str, &[u8])] = embed!(
     "templates/term.html",
     "templates/page.html",
     "templates/404.html",
+    "templates/search.html",
     "static/debrief.css",
     "static/debrief.js",
+    "static/search.js",
 );
 
 pub struct Theme {

@@ -67,6 +67,21 @@ pub struct Layout {
     pub canonical: Option<String>,
     pub feed: String,
     pub today: String,
+    /// The site root, relative to this page (`""`, `../../`): search results link from it.
+    pub root: String,
+    /// The search page.
+    pub search: String,
+    pub search_js: String,
+    /// False where the page has a search box of its own (home, search).
+    pub header_search: bool,
+}
+
+/// `/search/`: the box, filters and results are filled in by `static/search.js`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchPage {
+    pub layout: Layout,
+    /// The indexes to browse instead, for readers without JS.
+    pub browse: Vec<Link>,
 }
 
 #[derive(Debug, Clone, Serialize)]

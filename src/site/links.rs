@@ -15,6 +15,7 @@ pub mod dir {
     pub const STATUS: &str = "status";
     pub const SERVICES: &str = "services";
     pub const TAGS: &str = "tags";
+    pub const SEARCH: &str = "search";
 
     pub fn incident(slug: &str) -> String {
         format!("incidents/{slug}")

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod feeds;
 pub mod links;
+pub mod search;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -135,6 +136,10 @@ impl<'a> Index<'a> {
             canonical: self.absolute(from),
             feed: self.linker.file_link(from, "feed.xml"),
             today: self.today().to_string(),
+            root: self.linker.file_link(from, ""),
+            search: self.linker.page(from, dir::SEARCH),
+            search_js: self.linker.file_link(from, "static/search.js"),
+            header_search: true,
         }
     }
 
@@ -298,6 +303,7 @@ enum Job<'a> {
     Term { kind: &'static str, name: String, incidents: Vec<&'a Incident>, runbooks: Vec<&'a Runbook> },
     TermList(&'static str, Vec<FilterLink>),
     Page(&'a crate::page::Page),
+    Search,
     NotFound,
     Feed,
     Export,
@@ -317,15 +323,26 @@ pub fn render(
     let ix = Index::new(site, git, opts);
     let facets = Facets::new(&ix);
     let jobs = jobs(&ix, &facets, theme);
-    let paths: anyhow::Result<Vec<Option<String>>> = jobs
-        .into_par_iter()
-        .map(|job| {
-            let file = run(&ix, &facets, theme, job)?;
-            let page = file.path.ends_with("index.html").then(|| file.path.clone());
-            emit(file)?;
-            Ok(page)
-        })
-        .collect();
+    let (paths, index) = rayon::join(
+        || -> anyhow::Result<Vec<Option<String>>> {
+            jobs.into_par_iter()
+                .map(|job| {
+                    let file = run(&ix, &facets, theme, job)?;
+                    let page = file.path.ends_with("index.html").then(|| file.path.clone());
+                    emit(file)?;
+                    Ok(page)
+                })
+                .collect()
+        },
+        || -> anyhow::Result<()> {
+            let (files, stats) = search::files(&ix);
+            if std::env::var_os("DEBRIEF_TIMINGS").is_some() {
+                eprintln!("search index: {stats:?}");
+            }
+            files.into_par_iter().try_for_each(emit)
+        },
+    );
+    index?;
     let mut pages: Vec<String> = paths?.into_iter().flatten().collect();
     pages.sort();
     emit(OutputFile::new("sitemap.xml", feeds::sitemap(&ix, &pages)))?;
@@ -372,7 +389,7 @@ fn jobs<'a>(ix: &Index<'a>, facets: &Facets<'a>, theme: &'a Theme) -> Vec<Job<'a
             }
         }
     }
-    jobs.extend([Job::Home, Job::RunbookList, Job::AlertList, Job::StatusList, Job::NotFound, Job::Feed]);
+    jobs.extend([Job::Home, Job::Search, Job::RunbookList, Job::AlertList, Job::StatusList, Job::NotFound, Job::Feed]);
     jobs.extend((0..ix.incidents.len()).map(Job::Incident));
     jobs.extend(ix.runbooks.iter().map(|r| Job::Runbook(r)));
     jobs.extend(alerts(ix).into_iter().map(|(name, r)| Job::Alert(name, r)));
@@ -437,6 +454,7 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
             };
             page(&d, "page.html", Value::from_serialize(ctx))
         }
+        Job::Search => page(dir::SEARCH, "search.html", Value::from_serialize(search_page(ix))),
         Job::NotFound => {
             let ctx = NotFoundPage {
                 layout: ix.layout(dir::HOME, "Page not found", ""),
@@ -452,11 +470,33 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
     }
 }
 
+fn search_page(ix: &Index) -> SearchPage {
+    let from = dir::SEARCH;
+    let mut layout = ix.layout(from, "Search", "Search post-mortems, runbooks, alerts and status updates");
+    layout.header_search = false;
+    SearchPage {
+        layout,
+        browse: [
+            ("Post-mortems", dir::INCIDENTS),
+            ("Runbooks", dir::RUNBOOKS),
+            ("Alerts", dir::ALERTS),
+            ("Status updates", dir::STATUS),
+            ("Services", dir::SERVICES),
+            ("Tags", dir::TAGS),
+        ]
+        .into_iter()
+        .map(|(text, to)| Link { text: text.into(), href: ix.linker.page(from, to) })
+        .collect(),
+    }
+}
+
 fn home(ix: &Index) -> HomePage {
     let from = dir::HOME;
     let (open, overdue) = ix.incidents.iter().map(|i| ix.item_counts(i)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let mut layout = ix.layout(from, &ix.site.settings.config.title, "Runbooks, status updates and post-mortems");
+    layout.header_search = false;
     HomePage {
-        layout: ix.layout(from, &ix.site.settings.config.title, "Runbooks, status updates and post-mortems"),
+        layout,
         incidents_href: ix.linker.page(from, dir::INCIDENTS),
         runbooks_href: ix.linker.page(from, dir::RUNBOOKS),
         alerts_href: ix.linker.page(from, dir::ALERTS),
@@ -685,6 +725,7 @@ fn linked_commits<'a>(ix: &Index, i: &'a Incident) -> std::borrow::Cow<'a, crate
         before: crate::render::link_words(&body.before, link),
         after: crate::render::link_words(&body.after, link),
         toc: body.toc.clone(),
+        text: crate::search::DocText::default(),
     })
 }
 
