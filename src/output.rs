@@ -16,6 +16,9 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// Where rendered files go, as they are made (from any thread).
+pub type Emit<'e> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'e;
+
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
         OutputFile { path: path.into(), bytes: bytes.into() }

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::tokenize::{self, camel_suffixes, is_stop_word, normalise, words};
+use super::tokenize::{self, camel_suffixes, is_stop_word, words};
 use super::{Entry, Kind};
-use crate::output::OutputFile;
+use crate::output::{Emit, OutputFile};
 
 /// Where a term was found in a document. Ranking compares these first: an
 /// alert name or title beats a heading, which beats the body.
@@ -28,10 +28,17 @@ pub const POSTING_ALPHABET: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefgh
 
 /// A shard is closed once it holds this many bytes of terms and postings
 /// (a single term with more postings gets a shard of its own).
-const SHARD_BYTES: usize = 12_000;
+const SHARD_BYTES: usize = 10_000;
 
-/// How much of a document's text its result file keeps for snippets.
-const SNIPPET_CHARS: usize = 2_000;
+/// How much of a document's text (in bytes) its result file keeps for snippets.
+const SNIPPET_BYTES: usize = 1_000;
+
+/// Results are stored this many to a file: fewer files to write (each costs
+/// as much as a page), at a few kB more for a query's first results.
+const DOCS_PER_FILE: usize = 4;
+
+/// Documents whose terms are held at once while inverting.
+const BATCH: usize = 2048;
 
 /// Sizes of what was written, for `DEBRIEF_TIMINGS` and the benchmarks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,22 +50,27 @@ pub struct BuildStats {
     pub largest_shard: usize,
 }
 
-/// Builds every file of the index. `severities` lists the severity ids in
-/// the scale's order, for the filter.
-pub fn build(entries: &[Entry], severities: &[String]) -> (Vec<OutputFile>, BuildStats) {
-    let per_doc: Vec<Vec<(String, Field)>> = entries.par_iter().map(doc_terms).collect();
-    let postings = invert(per_doc);
+/// Builds every file of the index and hands each to `emit` as it is made.
+/// `severities` lists the severity ids in the scale's order, for the filter.
+pub fn build(entries: &[Entry], severities: &[String], emit: &Emit) -> anyhow::Result<BuildStats> {
+    let bytes = std::sync::atomic::AtomicUsize::new(0);
+    let emit = |file: OutputFile| {
+        bytes.fetch_add(file.bytes.len(), std::sync::atomic::Ordering::Relaxed);
+        emit(file)
+    };
+    let t = std::time::Instant::now();
+    let postings = invert(entries);
+    crate::check::stage_time("search: terms and postings", t);
+    let t = std::time::Instant::now();
     let shards = shard(&postings);
-    let mut files = Vec::with_capacity(entries.len() + shards.len() + 2);
-    let mut largest_shard = 0;
-    for (n, s) in shards.iter().enumerate() {
-        let bytes = script("shard", n, &s.text);
-        largest_shard = largest_shard.max(bytes.len());
-        files.push(OutputFile::new(format!("search/s/{n}.js"), bytes));
-    }
-    files.extend(entries.par_iter().enumerate().map(|(n, e)| document_file(n, e)).collect::<Vec<_>>());
+    let largest_shard = shards.iter().map(|s| s.text.len()).max().unwrap_or(0);
+    shards.par_iter().enumerate().try_for_each(|(n, s)| {
+        emit(OutputFile::new(format!("search/s/{n}.js"), script("shard", n, &serde_json::to_string(&s.text)?)))
+    })?;
+    entries.par_chunks(DOCS_PER_FILE).enumerate().try_for_each(|(n, chunk)| emit(documents_file(n, chunk)))?;
+    crate::check::stage_time("search: files", t);
     let (facets, severity_names, service_names) = facets(entries, severities);
-    files.push(OutputFile::new("search/facets.js", format!("debriefSearch.facets({facets});\n")));
+    emit(OutputFile::new("search/facets.js", format!("debriefSearch.facets({facets});\n")))?;
     let manifest = Manifest {
         version: 1,
         max_chars: tokenize::MAX_CHARS,
@@ -66,60 +78,231 @@ pub fn build(entries: &[Entry], severities: &[String]) -> (Vec<OutputFile>, Buil
         alphabet: POSTING_ALPHABET,
         shards: shards.iter().map(|s| s.separator.as_str()).collect(),
         docs: entries.len(),
+        per_file: DOCS_PER_FILE,
         kinds: kind_ranges(entries),
         severities: severity_names,
         services: service_names,
     };
-    let manifest = serde_json::to_string(&manifest).expect("the manifest serialises");
-    files.push(OutputFile::new("search/index.js", format!("debriefSearch.manifest({manifest});\n")));
-    let stats = BuildStats {
+    emit(OutputFile::new("search/index.js", format!("debriefSearch.manifest({});\n", serde_json::to_string(&manifest)?)))?;
+    Ok(BuildStats {
         documents: entries.len(),
         terms: postings.len(),
         shards: shards.len(),
-        bytes: files.iter().map(|f| f.bytes.len()).sum(),
+        bytes: bytes.into_inner(),
         largest_shard,
-    };
-    (files, stats)
+    })
 }
 
-/// Each distinct term of a document with the best field it occurs in, sorted.
-fn doc_terms(e: &Entry) -> Vec<(String, Field)> {
-    let mut best: HashMap<String, Field> = HashMap::new();
-    let mut add = |term: String, field: Field| {
-        if is_stop_word(&term) {
+/// A document's distinct terms, each with the best field it occurs in. The terms are slices of one string, so a document costs two
+/// allocations, not one per word.
+pub(super) struct DocTerms {
+    arena: String,
+    /// (start, end) in `arena`, field, and the term's hash (for `invert`).
+    terms: Vec<Span>,
+}
+
+impl DocTerms {
+    fn term(&self, n: usize) -> &str {
+        let (start, end, _, _) = self.terms[n];
+        &self.arena[start as usize..end as usize]
+    }
+}
+
+type Span = (u32, u32, Field, u64);
+
+/// Where each distinct term of the document being read sits in `DocTerms::terms`, by hash.
+type Seen = HashMap<u64, u32, std::hash::BuildHasherDefault<Prehashed>>;
+
+thread_local! {
+    /// Reused from document to document, so its memory is touched once per thread.
+    static SEEN: std::cell::RefCell<Seen> = Default::default();
+}
+
+pub(super) fn doc_terms(e: &Entry) -> DocTerms {
+    SEEN.with_borrow_mut(|seen| {
+        seen.clear();
+        let mut doc = DocTerms { arena: String::with_capacity(e.body.len() / 2), terms: Vec::new() };
+        let alerts = e.alerts.iter().map(|a| (Field::Alert, *a));
+        let title = std::iter::once((Field::Title, e.title));
+        for (field, text) in alerts.chain(title).chain(e.fields.iter().copied()).chain([(Field::Body, e.body)]) {
+            doc.add_text(seen, text, field);
+        }
+        doc
+    })
+}
+
+impl DocTerms {
+    /// Every word of `text`. This is `tokenize::words` and `normalise` fused
+    /// into one pass for ASCII words (most of any text): classify, lower-case,
+    /// hash and copy each byte once. Other words take the general path.
+    fn add_text(&mut self, seen: &mut Seen, text: &str, field: Field) {
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii() {
+                let Some((start, word)) = words(&text[i..]).next() else { return };
+                self.add_word(seen, word, field);
+                i += start + word.len();
+                continue;
+            }
+            if !b[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i < b.len() && !b[i].is_ascii() && words(&text[i..]).next().is_some_and(|(at, _)| at == 0) {
+                // The word goes on past ASCII: take it whole on the general path.
+                let (_, rest) = words(&text[i..]).next().expect("checked above");
+                i += rest.len();
+                self.add_word(seen, &text[start..i], field);
+                continue;
+            }
+            let word = &text[start..i];
+            if field != Field::Body && word.bytes().any(|c| c.is_ascii_uppercase()) {
+                self.add_word(seen, word, field);
+                continue;
+            }
+            self.keep_ascii(seen, &word[..word.len().min(tokenize::MAX_CHARS)], field);
+        }
+    }
+
+    /// One word on the general path (any characters; camel-case tails outside the body).
+    fn add_word(&mut self, seen: &mut Seen, word: &str, field: Field) {
+        let start = self.arena.len();
+        tokenize::normalise_into(&mut self.arena, word);
+        let hash = fnv_hash(&self.arena[start..]);
+        self.keep(seen, start, field, hash);
+        if field != Field::Body && word.chars().any(char::is_uppercase) {
+            for tail in camel_suffixes(word) {
+                let start = self.arena.len();
+                self.arena.push_str(&tail);
+                self.keep(seen, start, field, fnv_hash(&tail));
+            }
+        }
+    }
+
+    /// `keep` for an ASCII word as written: hashed as it is lower-cased, and
+    /// copied into the arena only the first time (most words are repeats).
+    fn keep_ascii(&mut self, seen: &mut Seen, word: &str, field: Field) {
+        let mut hash = FNV_START;
+        for &c in word.as_bytes() {
+            hash = (hash ^ u64::from(c.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+        }
+        if tokenize::is_stop_word_ascii(word) {
             return;
         }
-        let slot = best.entry(term).or_insert(field);
-        *slot = (*slot).max(field);
-    };
-    let alerts = e.alerts.iter().map(|a| (Field::Alert, *a));
-    let title = std::iter::once((Field::Title, e.title));
-    for (field, text) in alerts.chain(title).chain(e.fields.iter().copied()).chain([(Field::Body, e.body)]) {
-        for (_, word) in words(text) {
-            if field != Field::Body && word.chars().any(char::is_uppercase) {
-                for tail in camel_suffixes(word) {
-                    add(tail, field);
+        match seen.entry(hash) {
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                let n = *slot.get() as usize;
+                if self.term(n).eq_ignore_ascii_case(word) {
+                    self.terms[n].2 = self.terms[n].2.max(field);
                 }
             }
-            add(normalise(word), field);
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(self.terms.len() as u32);
+                let start = self.arena.len();
+                self.arena.push_str(word);
+                self.arena[start..].make_ascii_lowercase();
+                self.terms.push((start as u32, self.arena.len() as u32, field, hash));
+            }
         }
     }
-    let mut terms: Vec<(String, Field)> = best.into_iter().collect();
-    terms.sort_unstable();
-    terms
+
+    /// Keeps the term just written at `arena[start..]` if it is new and not a
+    /// stop word; a term seen before only raises its field.
+    fn keep(&mut self, seen: &mut Seen, start: usize, field: Field, hash: u64) {
+        let term = &self.arena[start..];
+        if is_stop_word(term) {
+            self.arena.truncate(start);
+            return;
+        }
+        match seen.entry(hash) {
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                let n = *slot.get() as usize;
+                // Distinct terms with one 64-bit hash: vanishingly rare, and then the later is dropped.
+                if self.term(n) == term {
+                    self.terms[n].2 = self.terms[n].2.max(field);
+                }
+                self.arena.truncate(start);
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(self.terms.len() as u32);
+                self.terms.push((start as u32, self.arena.len() as u32, field, hash));
+            }
+        }
+    }
 }
 
-/// term → postings (document number, field), documents in order.
-fn invert(per_doc: Vec<Vec<(String, Field)>>) -> Vec<(String, Vec<(u32, Field)>)> {
-    let mut map: HashMap<String, Vec<(u32, Field)>> = HashMap::new();
-    for (doc, terms) in per_doc.into_iter().enumerate() {
-        for (term, field) in terms {
-            map.entry(term).or_default().push((doc as u32, field));
-        }
+/// FNV-1a (as the `fnv` crate computes it; a test checks they agree).
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+#[inline]
+fn fnv_hash(term: &str) -> u64 {
+    term.bytes().fold(FNV_START, |h, c| (h ^ u64::from(c)).wrapping_mul(FNV_PRIME))
+}
+
+/// Passes a precomputed hash through.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    let mut all: Vec<(String, Vec<(u32, Field)>)> = map.into_iter().collect();
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("keys hash themselves with write_u64")
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Each term with its postings: `document << 2 | field`, documents in order.
+type Postings = Vec<(String, Vec<u32>)>;
+
+/// Terms by hash (the rare terms sharing a hash share the slot).
+type Part = HashMap<u64, Vec<(String, Vec<u32>)>, std::hash::BuildHasherDefault<Prehashed>>;
+
+/// term → postings, terms sorted. Documents are read a batch at a time (so
+/// only a batch's terms are held), and their terms are split between
+/// threads by hash, each thread reading every document's list.
+fn invert(entries: &[Entry]) -> Postings {
+    // A power of two, so a term's part is a mask of its hash, not a division.
+    let n_parts = rayon::current_num_threads().next_power_of_two();
+    let mask = n_parts as u64 - 1;
+    let mut parts: Vec<Part> = (0..n_parts).map(|_| Part::default()).collect();
+    for (b, batch) in entries.chunks(BATCH).enumerate() {
+        let per_doc: Vec<DocTerms> = batch.par_iter().map(doc_terms).collect();
+        parts.par_iter_mut().enumerate().for_each(|(part, map)| {
+            for (d, terms) in per_doc.iter().enumerate() {
+                let doc = (b * BATCH + d) as u32;
+                for (n, &(_, _, field, hash)) in terms.terms.iter().enumerate() {
+                    if hash & mask == part as u64 {
+                        add_posting(map, hash, terms.term(n), doc << 2 | field as u32);
+                    }
+                }
+            }
+        });
+    }
+    let mut all: Postings = parts.into_iter().flat_map(|m| m.into_values().flatten()).collect();
     all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     all
+}
+
+fn add_posting(map: &mut Part, hash: u64, term: &str, posting: u32) {
+    let slot = map.entry(hash).or_default();
+    let i = match slot.iter().position(|(t, _)| t == term) {
+        Some(i) => i,
+        None => {
+            slot.push((term.to_string(), Vec::new()));
+            slot.len() - 1
+        }
+    };
+    slot[i].1.push(posting);
 }
 
 /// Appends `n` as a variable-length number in `POSTING_ALPHABET`.
@@ -132,10 +315,11 @@ pub fn push_number(out: &mut String, n: u64) {
     }
 }
 
-fn encode_postings(out: &mut String, postings: &[(u32, Field)]) {
+fn encode_postings(out: &mut String, postings: &[u32]) {
     let mut prev = 0;
-    for &(doc, field) in postings {
-        push_number(out, u64::from(doc - prev) * 4 + field as u64);
+    for &p in postings {
+        let doc = p >> 2;
+        push_number(out, u64::from(doc - prev) * 4 + u64::from(p & 3));
         prev = doc;
     }
 }
@@ -158,7 +342,7 @@ struct Shard {
     text: String,
 }
 
-fn shard(postings: &[(String, Vec<(u32, Field)>)]) -> Vec<Shard> {
+fn shard(postings: &Postings) -> Vec<Shard> {
     let mut shards: Vec<Shard> = Vec::new();
     let mut text = String::new();
     let mut first: Option<usize> = None;
@@ -181,16 +365,16 @@ fn shard(postings: &[(String, Vec<(u32, Field)>)]) -> Vec<Shard> {
     shards
 }
 
-fn separator(postings: &[(String, Vec<(u32, Field)>)], first: usize) -> String {
+fn separator(postings: &Postings, first: usize) -> String {
     let Some(prev) = first.checked_sub(1) else { return String::new() };
     let (before, term) = (&postings[prev].0, &postings[first].0);
     let common = before.chars().zip(term.chars()).take_while(|(a, b)| a == b).count();
     term.chars().take(common + 1).collect()
 }
 
-fn script(kind: &str, n: usize, data: &str) -> Vec<u8> {
-    let data = serde_json::to_string(data).expect("a string serialises");
-    format!("debriefSearch.{kind}({n},{data});\n").into_bytes()
+/// A file of the index: a call handing `json` to the search script.
+fn script(kind: &str, n: usize, json: &str) -> Vec<u8> {
+    format!("debriefSearch.{kind}({n},{json});\n").into_bytes()
 }
 
 /// What a result shows, with short keys: these files are most of the index.
@@ -212,40 +396,50 @@ struct DocFile<'a> {
     x: String,
 }
 
-fn document_file(n: usize, e: &Entry) -> OutputFile {
-    let doc = DocFile {
-        k: e.kind.name(),
-        t: e.title,
-        u: &e.url,
-        s: e.severity,
-        c: e.severity_class.as_deref(),
-        d: e.date.as_deref(),
-        v: &e.services,
-        a: &e.alerts,
-        x: snippet_text(e.body),
-    };
-    let json = serde_json::to_string(&doc).expect("a document serialises");
-    OutputFile::new(format!("search/d/{n}.js"), format!("debriefSearch.doc({n},{json});\n"))
+/// Documents `n * DOCS_PER_FILE…` in one file.
+fn documents_file(n: usize, chunk: &[Entry]) -> OutputFile {
+    let docs: Vec<DocFile> = chunk
+        .iter()
+        .map(|e| DocFile {
+            k: e.kind.name(),
+            t: e.title,
+            u: &e.url,
+            s: e.severity,
+            c: e.severity_class.as_deref(),
+            d: e.date.as_deref(),
+            v: &e.services,
+            a: &e.alerts,
+            x: snippet_text(e.body),
+        })
+        .collect();
+    let json = serde_json::to_string(&docs).expect("documents serialise");
+    OutputFile::new(format!("search/d/{n}.js"), script("docs", n, &json))
 }
 
-/// The start of the text, whitespace folded (a line break kept between blocks).
+/// The start of the text (about `SNIPPET_BYTES`), whitespace folded: runs
+/// of spaces become one, and a run holding a line break becomes one line break.
 fn snippet_text(body: &str) -> String {
-    let mut out = String::with_capacity(body.len().min(SNIPPET_CHARS * 2));
-    let mut pending: Option<char> = None;
-    for (count, c) in body.trim().chars().enumerate() {
-        if count >= SNIPPET_CHARS {
-            break;
-        }
-        if c.is_whitespace() {
-            pending = Some(if c == '\n' || pending == Some('\n') { '\n' } else { ' ' });
-            continue;
-        }
-        if let Some(p) = pending.take() {
-            out.push(p);
-        }
-        out.push(c);
+    let body = body.trim();
+    let mut end = body.len().min(SNIPPET_BYTES);
+    while !body.is_char_boundary(end) {
+        end -= 1;
     }
-    out
+    let mut out: Vec<u8> = Vec::with_capacity(end);
+    let mut pending: Option<u8> = None;
+    for &c in &body.as_bytes()[..end] {
+        match c {
+            b' ' | b'\t' | b'\r' => pending = Some(pending.unwrap_or(b' ')),
+            b'\n' => pending = Some(b'\n'),
+            _ => {
+                if let Some(p) = pending.take() {
+                    out.push(p);
+                }
+                out.push(c);
+            }
+        }
+    }
+    // Only ASCII bytes were left out, so the rest is still UTF-8.
+    String::from_utf8(out).expect("removing ASCII whitespace keeps UTF-8 valid")
 }
 
 /// `[kind, first document, end]` for each kind present: documents are numbered kind by kind.
@@ -299,6 +493,8 @@ struct Manifest<'a> {
     alphabet: &'a str,
     shards: Vec<&'a str>,
     docs: usize,
+    #[serde(rename = "perFile")]
+    per_file: usize,
     kinds: Vec<(&'static str, usize, usize)>,
     severities: Vec<String>,
     services: Vec<String>,
@@ -356,7 +552,8 @@ mod tests {
         let mut e = entry(Kind::Runbook, "Checkout latency", "The checkout is slow. Latency rose.");
         e.alerts = vec!["KubePodCrashLooping"];
         e.fields = vec![(Field::Meta, "payments team")];
-        let terms: HashMap<String, Field> = doc_terms(&e).into_iter().collect();
+        let d = doc_terms(&e);
+        let terms: HashMap<&str, Field> = (0..d.terms.len()).map(|n| (d.term(n), d.terms[n].2)).collect();
         assert_eq!(terms["checkout"], Field::Title);
         assert_eq!(terms["latency"], Field::Title);
         assert_eq!(terms["slow"], Field::Body);
@@ -367,6 +564,31 @@ mod tests {
     }
 
     #[test]
+    fn the_fused_pass_finds_exactly_the_tokens() {
+        let texts = [
+            "Plain ascii words, UPPER and MiXeD; snake_case kebab-case 5xx p99.9",
+            "Zürich café—naïve ÀB x·y 東京の障害 ΣΊΣΥΦΟΣ İstanbul",
+            "endsWithé éstarts mid·dot ascii—dash a",
+            "4f2a9c1e0b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39 ÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄ",
+        ];
+        for text in texts {
+            let e = entry(Kind::Page, "", text);
+            let d = doc_terms(&e);
+            let mut got: Vec<&str> = (0..d.terms.len()).map(|n| d.term(n)).collect();
+            let mut want: Vec<String> = super::super::tokenize::tokens(text).filter(|t| !is_stop_word(t)).collect();
+            got.sort_unstable();
+            want.sort_unstable();
+            want.dedup();
+            assert_eq!(got, want, "{text}");
+            for n in 0..d.terms.len() {
+                let mut fnv = fnv::FnvHasher::default();
+                std::hash::Hasher::write(&mut fnv, d.term(n).as_bytes());
+                assert_eq!(d.terms[n].3, std::hash::Hasher::finish(&fnv), "{}", d.term(n));
+            }
+        }
+    }
+
+    #[test]
     fn postings_list_documents_in_order_with_their_field() {
         let entries = [
             entry(Kind::Runbook, "Disk full", "Free some disk."),
@@ -374,21 +596,20 @@ mod tests {
             entry(Kind::Incident, "Other", "Nothing here."),
             entry(Kind::Incident, "Disk again", "disk"),
         ];
-        let per_doc = entries.iter().map(doc_terms).collect();
-        let index = invert(per_doc);
+        let index = invert(&entries);
         let disk = &index.iter().find(|(t, _)| t == "disk").unwrap().1;
-        assert_eq!(disk, &[(0, Field::Title), (1, Field::Body), (3, Field::Title)]);
+        assert_eq!(disk, &[0 << 2 | Field::Title as u32, 1 << 2 | Field::Body as u32, 3 << 2 | Field::Title as u32]);
         let mut s = String::new();
         encode_postings(&mut s, disk);
         assert_eq!(decode(&s), [2, 4 + 0, 8 + 2]);
+        assert!(index.windows(2).all(|w| w[0].0 < w[1].0), "terms are sorted");
     }
 
     #[test]
     fn shards_are_contiguous_ranges_with_short_separators() {
         let bodies: Vec<String> = (0..3000).map(|n| format!("word{n} common alpha{}", n % 7)).collect();
         let entries: Vec<Entry> = bodies.iter().map(|b| entry(Kind::Incident, "t", b)).collect();
-        let per_doc = entries.iter().map(doc_terms).collect();
-        let index = invert(per_doc);
+        let index = invert(&entries);
         let shards = shard(&index);
         assert!(shards.len() > 2, "{} shards", shards.len());
         assert_eq!(shards[0].separator, "");
@@ -404,24 +625,39 @@ mod tests {
         assert!(shards.iter().all(|s| s.text.len() <= SHARD_BYTES + 4000));
     }
 
+    fn build_files(entries: &[Entry]) -> Vec<OutputFile> {
+        let files = std::sync::Mutex::new(Vec::new());
+        build(entries, &["SEV-1".into(), "SEV-2".into()], &|f| {
+            files.lock().unwrap().push(f);
+            Ok(())
+        })
+        .unwrap();
+        let mut files = files.into_inner().unwrap();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+
     #[test]
     fn files_are_scripts_and_deterministic() {
         let mut a = entry(Kind::Runbook, "Disk full", "Free some disk.");
         a.severity = Some("SEV-2");
         a.services = vec!["storage"];
         let b = entry(Kind::Incident, "Outage \"quoted\" </script>", "Line one\n\n  line   two");
-        let (files, stats) = build(&[a.clone(), b.clone()], &["SEV-1".into(), "SEV-2".into()]);
-        let (again, _) = build(&[a, b], &["SEV-1".into(), "SEV-2".into()]);
-        assert_eq!(files, again);
-        assert_eq!(stats.documents, 2);
+        let mut entries = vec![a, b];
+        entries.extend((0..5).map(|n| entry(Kind::Page, ["p0", "p1", "p2", "p3", "p4"][n], "page")));
+        let files = build_files(&entries);
+        assert_eq!(files, build_files(&entries));
         let text = |p: &str| String::from_utf8(files.iter().find(|f| f.path == p).unwrap().bytes.clone()).unwrap();
         let manifest = text("search/index.js");
         assert!(manifest.starts_with("debriefSearch.manifest({\"version\":1,"), "{manifest}");
-        assert!(manifest.contains("\"kinds\":[[\"runbook\",0,1],[\"incident\",1,2]]"), "{manifest}");
+        assert!(manifest.contains("\"docs\":7,\"perFile\":4,"), "{manifest}");
+        assert!(manifest.contains("\"kinds\":[[\"runbook\",0,1],[\"incident\",1,2],[\"page\",2,7]]"), "{manifest}");
         assert!(manifest.contains("\"severities\":[\"SEV-2\"]"), "{manifest}");
-        let doc = text("search/d/1.js");
-        assert!(doc.contains(r#""t":"Outage \"quoted\" </script>""#), "{doc}");
-        assert!(doc.contains(r#""x":"Line one\nline two""#), "{doc}");
+        let docs = text("search/d/0.js");
+        assert!(docs.starts_with("debriefSearch.docs(0,[{\"k\":\"runbook\",\"t\":\"Disk full\""), "{docs}");
+        assert!(docs.contains(r#""t":"Outage \"quoted\" </script>""#), "{docs}");
+        assert!(docs.contains(r#""x":"Line one\nline two""#), "{docs}");
+        assert!(text("search/d/1.js").contains(r#""t":"p2""#), "four documents a file");
         assert!(text("search/facets.js").contains(r#""service":{"storage":"0"}"#));
         assert!(text("search/s/0.js").starts_with("debriefSearch.shard(0,\""));
     }

@@ -14,37 +14,133 @@
 pub const MAX_CHARS: usize = 32;
 
 /// Words too common to be worth an index entry. Only words a post-mortem
-/// never needs to be found by: no "down", "not" or "error".
+/// never needs to be found by: no "down", "not" or "error". Sorted, at most
+/// five bytes each (`is_stop_word` relies on both).
 pub const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has", "have", "in", "into",
     "is", "it", "its", "of", "on", "or", "so", "that", "the", "their", "then", "there", "these", "this", "to", "was",
     "we", "were", "which", "while", "with",
 ];
 
+#[inline]
 pub fn is_stop_word(token: &str) -> bool {
-    STOP_WORDS.binary_search(&token).is_ok()
+    // Called for every word of every document: longer words are rejected by
+    // length, the rest by one look-up in a perfect hash of the packed bytes.
+    if token.len() > 5 {
+        return false;
+    }
+    let packed = pack(token.as_bytes());
+    is_packed_stop_word(packed, token.len())
+}
+
+/// `is_stop_word` for an ASCII word in any case (`The`), without copying it.
+#[inline]
+pub fn is_stop_word_ascii(word: &str) -> bool {
+    word.len() <= 5 && is_packed_stop_word(pack(word.as_bytes()) | ASCII_LOWER_BITS[word.len()], word.len())
+}
+
+/// Setting bit 5 of a byte lower-cases an ASCII letter and changes no digit:
+/// the bits for the first `len` bytes of a packed word.
+const ASCII_LOWER_BITS: [u64; 6] = [0, 0x20 << 56, 0x2020 << 48, 0x20_2020 << 40, 0x2020_2020 << 32, 0x20_2020_2020 << 24];
+
+#[inline]
+fn is_packed_stop_word(packed: u64, len: usize) -> bool {
+    let slot = stop_slot(packed);
+    // Packing pads with zero bytes, so the length tells `a` from `a\0`.
+    STOP_TABLE[slot] == packed && STOP_LEN[slot] as usize == len
+}
+
+/// Multiplier that sends each stop word to its own one of 64 slots (found
+/// by trying random odd numbers; a test checks it still does).
+const STOP_HASH: u64 = 0x15d6_7739_3238_a7bf;
+
+const fn stop_slot(packed: u64) -> usize {
+    (packed.wrapping_mul(STOP_HASH) >> 58) as usize
+}
+
+/// Each stop word, packed, in its slot (empty slots hold 0, and length 0).
+const STOP_TABLE: [u64; 64] = stop_table().0;
+const STOP_LEN: [u8; 64] = stop_table().1;
+
+const fn stop_table() -> ([u64; 64], [u8; 64]) {
+    let (mut table, mut len) = ([0; 64], [0; 64]);
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        let packed = pack(STOP_WORDS[i].as_bytes());
+        table[stop_slot(packed)] = packed;
+        len[stop_slot(packed)] = STOP_WORDS[i].len() as u8;
+        i += 1;
+    }
+    (table, len)
+}
+
+/// Up to eight bytes as a number that sorts like the bytes.
+const fn pack(word: &[u8]) -> u64 {
+    let mut n = 0u64;
+    let mut i = 0;
+    while i < 8 {
+        n = (n << 8) | if i < word.len() { word[i] as u64 } else { 0 };
+        i += 1;
+    }
+    n
 }
 
 /// Each word of `text` with its byte offset, as written (not lower-cased).
+/// ASCII bytes are classified directly; only other characters are decoded.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut rest = text.char_indices().peekable();
+    let mut i = 0;
     std::iter::from_fn(move || {
-        while rest.next_if(|(_, c)| !c.is_alphanumeric()).is_some() {}
-        let (start, _) = *rest.peek()?;
-        let mut end = start;
-        while let Some((i, c)) = rest.next_if(|(_, c)| c.is_alphanumeric()) {
-            end = i + c.len_utf8();
+        let (start, first) = next_char(text, i, true)?;
+        i = start + first;
+        while let Some((at, len)) = next_char(text, i, false) {
+            i = at + len;
         }
-        Some((start, &text[start..end]))
+        Some((start, &text[start..i]))
     })
+}
+
+/// From byte `i`: with `skip`, the first alphanumeric character (offset,
+/// length); without, the character at `i` if it is alphanumeric.
+fn next_char(text: &str, mut i: usize, skip: bool) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    while i < b.len() {
+        let (word, len) = if b[i].is_ascii() {
+            (b[i].is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[i..].chars().next().expect("i is on a character boundary");
+            (c.is_alphanumeric(), c.len_utf8())
+        };
+        if word {
+            return Some((i, len));
+        }
+        if !skip {
+            return None;
+        }
+        i += len;
+    }
+    None
 }
 
 /// A word as a token: lower-cased, then cut to `MAX_CHARS` characters.
 pub fn normalise(word: &str) -> String {
-    let lower = word.to_lowercase();
-    match lower.char_indices().nth(MAX_CHARS) {
-        Some((cut, _)) => lower[..cut].to_string(),
-        None => lower,
+    let mut out = String::with_capacity(word.len());
+    normalise_into(&mut out, word);
+    out
+}
+
+/// `normalise`, appending to `out` (the index builder's one string per document).
+pub fn normalise_into(out: &mut String, word: &str) {
+    if word.is_ascii() {
+        let start = out.len();
+        out.push_str(&word[..word.len().min(MAX_CHARS)]);
+        out[start..].make_ascii_lowercase();
+        return;
+    }
+    let start = out.len();
+    // The whole word at once: a final Σ lower-cases to ς, as in JavaScript.
+    out.push_str(&word.to_lowercase());
+    if let Some((cut, _)) = out[start..].char_indices().nth(MAX_CHARS) {
+        out.truncate(start + cut);
     }
 }
 
@@ -96,8 +192,22 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_are_sorted_for_binary_search() {
+    fn stop_words_are_short_and_each_has_its_slot() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 5), "is_stop_word skips longer words");
+        let slots: std::collections::HashSet<usize> =
+            STOP_WORDS.iter().map(|w| stop_slot(pack(w.as_bytes()))).collect();
+        assert_eq!(slots.len(), STOP_WORDS.len(), "STOP_HASH gives every stop word a slot of its own");
+        assert!(STOP_WORDS.iter().all(|w| is_stop_word(w)));
+        for w in ["", "th", "then1", "thee", "wit", "withe", "ａ", "a\u{0}"] {
+            assert!(!is_stop_word(w), "{w:?}");
+        }
+        for w in ["The", "AND", "wItH", "a"] {
+            assert!(is_stop_word_ascii(w), "{w}");
+        }
+        for w in ["Them", "AN1", "1", "", "thee"] {
+            assert!(!is_stop_word_ascii(w), "{w}");
+        }
         assert!(is_stop_word("the") && !is_stop_word("down") && !is_stop_word("error"));
     }
 

@@ -286,8 +286,7 @@ pub fn show_time(t: DateTime<FixedOffset>) -> String {
     }
 }
 
-/// Where rendered files go, as they are made (from any thread).
-pub type Emit<'e> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'e;
+pub use crate::output::Emit;
 
 /// One unit of rendering work: a page (or file) and what it needs.
 enum Job<'a> {
@@ -335,11 +334,11 @@ pub fn render(
                 .collect()
         },
         || -> anyhow::Result<()> {
-            let (files, stats) = search::files(&ix);
+            let stats = search::files(&ix, emit)?;
             if std::env::var_os("DEBRIEF_TIMINGS").is_some() {
                 eprintln!("search index: {stats:?}");
             }
-            files.into_par_iter().try_for_each(emit)
+            Ok(())
         },
     );
     index?;

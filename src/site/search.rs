@@ -4,17 +4,17 @@
 
 use super::links::dir;
 use super::Index;
-use crate::output::OutputFile;
+use crate::output::Emit;
 use crate::search::{Entry, Field, Kind};
 
-/// Every file of the search index, and its sizes.
-pub fn files(ix: &Index) -> (Vec<OutputFile>, crate::search::BuildStats) {
+/// Writes every file of the search index through `emit`; returns its sizes.
+pub fn files(ix: &Index, emit: &Emit) -> anyhow::Result<crate::search::BuildStats> {
     let t = std::time::Instant::now();
     let entries = entries(ix);
     let severities: Vec<String> = ix.site.settings.scale.levels.iter().map(|l| l.id.clone()).collect();
-    let built = crate::search::build(&entries, &severities);
+    let stats = crate::search::build(&entries, &severities, emit)?;
     crate::check::stage_time("search index", t);
-    built
+    Ok(stats)
 }
 
 fn entries<'a>(ix: &Index<'a>) -> Vec<Entry<'a>> {

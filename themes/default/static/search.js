@@ -24,7 +24,9 @@
     for (var i = 0; i + 1 < parts.length; i += 2) { terms.push(parts[i]); postings.push(parts[i + 1]); }
     shards[n] = { terms: terms, postings: postings };
   };
-  S.doc = function (n, d) { docs[n] = d; };
+  S.docs = function (n, list) {
+    list.forEach(function (d, i) { docs[n * manifest.perFile + i] = d; });
+  };
   S.facets = function (f) { facets = f; };
 
   function load(path) {
@@ -180,13 +182,15 @@
     return { tokens: toks, hits: hits, counts: counts, total: all };
   }
   function loadDocs(hits) {
-    return Promise.all(hits.map(function (n) { return load("search/d/" + n + ".js"); })).then(function () {
+    return Promise.all(hits.map(function (n) { return load("search/d/" + Math.floor(n / manifest.perFile) + ".js"); })).then(function () {
       return hits.map(function (n) { return docs[n]; });
     });
   }
   S.search = search;
 
   // ---- showing results ----------------------------------------------------------
+  // Results shown at first, and per "Show more": what a first query loads grows with this.
+  var PAGE = 8;
   var KIND_LABEL = { runbook: "Runbook", status: "Status update", incident: "Post-mortem", page: "Page" };
   var KIND_PLURAL = { runbook: "Runbooks", status: "Status updates", incident: "Post-mortems", page: "Pages" };
 
@@ -321,7 +325,7 @@
       if (!query.trim()) { close(); return; }
       search(query).then(function (r) {
         if (!r.tokens.length) { if (mine === seq) close(); return; }
-        return loadDocs(r.hits.slice(0, 8)).then(function (shown) {
+        return loadDocs(r.hits.slice(0, PAGE)).then(function (shown) {
           if (mine !== seq) return;
           list.textContent = "";
           shown.forEach(function (d, i) { list.appendChild(resultItem(d, r.tokens, list.id + "-" + i)); });
@@ -391,7 +395,7 @@
       try { history.replaceState(null, "", s ? "?" + s : window.location.pathname); } catch (e) { /* some file:// setups refuse */ }
     }
     function showMore(first) {
-      var page = hits.slice(shown, shown + 10);
+      var page = hits.slice(shown, shown + PAGE);
       return loadDocs(page).then(function (ds) {
         ds.forEach(function (d, i) { list.appendChild(resultItem(d, toks, "result-" + (shown + i))); });
         shown += ds.length;
