@@ -20,7 +20,12 @@ fn main() {
         stats = Some(s);
     }
     times.sort_by(f64::total_cmp);
-    println!("search index: median {:.3} s (min {:.3}, max {:.3}) over {runs} runs", times[runs / 2], times[0], times[runs - 1]);
+    println!(
+        "search index: median {:.3} s (min {:.3}, max {:.3}) over {runs} runs",
+        times[runs / 2],
+        times[0],
+        times[runs - 1]
+    );
     println!("{:?}", stats.unwrap());
 }
 

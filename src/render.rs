@@ -61,7 +61,8 @@ pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
 }
 
 /// The text a reader sees, headings apart, blocks on lines of their own.
-/// Raw HTML is left out: it is markup, and ammonia may drop it anyway.
+/// Raw HTML tags and blocks are left out (markup, which ammonia may drop
+/// anyway); text between inline tags stays.
 fn plain_text(events: &[(Event, Range<usize>)]) -> crate::search::DocText {
     let mut doc = crate::search::DocText::default();
     let mut heading: Option<String> = None;
@@ -79,7 +80,12 @@ fn plain_text(events: &[(Event, Range<usize>)]) -> crate::search::DocText {
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(TagEnd::TableCell) => out.push_str(" · "),
             Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
             ) => out.push('\n'),
             _ => {}
         }
@@ -295,7 +301,9 @@ mod tests {
     fn plain_text_keeps_headings_apart_and_drops_markup() {
         let r = render("# Title\n\nSome *bold* `code` text\nwrapped.\n\n## Root `cause`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<b>raw</b>\n", 0, None);
         assert_eq!(r.text.headings, ["Title", "Root cause"]);
-        assert_eq!(r.text.text, "Title\nSome bold code text wrapped.\nRoot cause\na · b · \n1 · 2 · \n");
+        assert_eq!(r.text.text, "Title\nSome bold code text wrapped.\nRoot cause\na · b · \n1 · 2 · \nraw\n");
+        let r = render("<div class=\"x\">\nhidden block\n</div>\n\nshown\n", 0, None);
+        assert_eq!(r.text.text, "shown\n", "an HTML block is markup, not text");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A real browser (headless Chromium driven through chromedriver) opens the
 //! built example site straight from disk (file://): the status template
 //! preview fills in, copy buttons copy, filters filter, alert pages redirect,
+//! search finds what it should (and loads only the index pieces it needs),
 //! and the console shows no JavaScript error.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them).
@@ -165,8 +166,8 @@ async fn the_site_works_from_disk_in_a_real_browser() {
     c.goto(&file_url(&out.join("alerts/CheckoutApi5xx/index.html"))).await.unwrap();
     wait_until(&c, "return location.href.endsWith('/runbooks/payments/high-error-rate/index.html')").await;
 
-    // The home page filter narrows runbooks as you type.
-    c.goto(&file_url(&out.join("index.html"))).await.unwrap();
+    // The runbook index's filter narrows runbooks as you type.
+    c.goto(&file_url(&out.join("runbooks/index.html"))).await.unwrap();
     c.find(Locator::Css("#find")).await.unwrap().send_keys("LedgerDBPool").await.unwrap();
     let visible = "return Array.from(document.querySelectorAll('[data-filter-item]')).filter(e => !e.hidden && e.offsetParent !== null).map(e => e.querySelector('a').textContent)";
     assert_eq!(js(&c, visible).await, json!(["Ledger: database connection pool exhausted"]));
@@ -188,6 +189,206 @@ async fn the_site_works_from_disk_in_a_real_browser() {
     ] {
         c.goto(&file_url(&out.join(page))).await.unwrap();
     }
+    let errors = severe_logs(&c).await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    c.close().await.unwrap();
+}
+
+/// Types into the element matched by `css`, after clearing it.
+async fn type_into(c: &Client, css: &str, text: &str) {
+    let input = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+}
+
+/// The titles of the results shown in the list `css`, in order.
+async fn result_titles(c: &Client, css: &str) -> Vec<String> {
+    let script =
+        format!("return Array.from(document.querySelectorAll('{css} .result .r-title')).map(e => e.textContent)");
+    serde_json::from_value(js(c, &script).await).unwrap()
+}
+
+/// Waits until the first result in `css` has `title`.
+async fn wait_for_first(c: &Client, css: &str, title: &str) {
+    let script = format!(
+        "var t = document.querySelector('{css} .result .r-title'); return !!t && t.textContent === {}",
+        json!(title)
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while js(c, &script).await != Value::Bool(true) {
+        assert!(Instant::now() < deadline, "{title:?} is not the first result: {:?}", result_titles(c, css).await);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn press(c: &Client, key: char) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let keys =
+        KeyActions::new("keyboard".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+    c.perform_actions(keys).await.unwrap();
+}
+
+fn build_site(site: &Path, out: &Path) {
+    let o =
+        common::debrief(&["build", site.to_str().unwrap(), "--out", out.to_str().unwrap(), "--today", "2026-11-22"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_post_mortems_and_runbooks_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_site(&common::root(), &out);
+    let (_driver, c) = start(&dir.path().join("profile")).await;
+    let results = "#search-results";
+
+    // A word only in a post-mortem's body finds it, with the word marked in the snippet.
+    c.goto(&file_url(&out.join("search/index.html"))).await.unwrap();
+    type_into(&c, "#q", "unindexed").await;
+    let ledger = "Ledger writes timed out after a migration exhausted the database connection pool";
+    wait_for_first(&c, results, ledger).await;
+    assert_eq!(result_titles(&c, results).await.len(), 1);
+    let first = js(&c, "var r = document.querySelector('#search-results .result'); return [r.querySelector('.kind').textContent, Array.from(r.querySelectorAll('.r-snippet mark')).map(m => m.textContent), r.querySelector('a').href]").await;
+    assert_eq!(first[0], "Post-mortem");
+    assert_eq!(first[1], json!(["unindexed"]));
+    assert!(first[2].as_str().unwrap().ends_with("/incidents/inc-2025-022/index.html"), "{first}");
+
+    // Pasting an alert name finds its runbook first, though post-mortems mention it too.
+    type_into(&c, "#q", "LedgerDBPoolExhausted").await;
+    wait_for_first(&c, results, "Ledger: database connection pool exhausted").await;
+
+    // Words match by prefix as they are typed, and every word must match.
+    type_into(&c, "#q", "unindex").await;
+    wait_for_first(&c, results, ledger).await;
+    type_into(&c, "#q", "ledger zzqqxx").await;
+    wait_until(&c, "return document.querySelector('[data-search-status]').textContent.startsWith('Nothing matches')")
+        .await;
+    assert!(result_titles(&c, results).await.is_empty());
+
+    // The kind filter narrows the results, and the address keeps the query.
+    type_into(&c, "#q", "ledger").await;
+    wait_until(&c, "return document.querySelectorAll('#search-results .result').length > 1").await;
+    c.find(Locator::XPath("//div[@data-search-kinds]/button[starts-with(., 'Runbooks')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(&c, "var k = Array.from(document.querySelectorAll('#search-results .kind')).map(e => e.textContent); return k.length > 0 && k.every(t => t === 'Runbook')").await;
+    let search = js(&c, "return location.search").await;
+    assert_eq!(search, "?q=ledger&kind=runbook");
+    c.refresh().await.unwrap();
+    wait_until(&c, "var k = Array.from(document.querySelectorAll('#search-results .kind')).map(e => e.textContent); return document.querySelector('#q').value === 'ledger' && k.length > 0 && k.every(t => t === 'Runbook')").await;
+
+    // Severity filter: only SEV-3 post-mortems remain.
+    c.goto(&file_url(&out.join("search/index.html?q=ledger&severity=SEV-3"))).await.unwrap();
+    wait_until(&c, "var s = Array.from(document.querySelectorAll('#search-results .result')); return s.length > 0 && s.every(r => r.querySelector('.sev') && r.querySelector('.sev').textContent === 'SEV-3')").await;
+
+    // The browser tokenises exactly as the index builder does.
+    for text in [
+        "KubePodCrashLooping fired (5xx)!",
+        "etcd_high-fsync/p99.9 — 14:02",
+        "Zürich ΣΊΣΥΦΟΣ straße İstanbul 東京の障害 ①②",
+        "4f2a9c1e0b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39ÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄ",
+        "the database is down ",
+        "disk the",
+    ] {
+        let rust: Vec<String> = debrief::search::tokenize::tokens(text).collect();
+        let browser = js(&c, &format!("return debriefSearch.tokens({})", json!(text))).await;
+        assert_eq!(browser, json!(rust), "tokens of {text:?}");
+        let rust_query = debrief::search::tokenize::query_tokens(text);
+        let browser_query = js(&c, &format!("return debriefSearch.queryTokens({})", json!(text))).await;
+        assert_eq!(browser_query, json!(rust_query), "query tokens of {text:?}");
+    }
+    assert!(js(&c, "return debriefSearch.last.ms").await.as_f64().is_some(), "each search records its time");
+
+    // Keyboard: "/" focuses the box in the header of any page; the first result
+    // is chosen, the arrow keys move, Enter opens.
+    c.goto(&file_url(&out.join("incidents/inc-2025-014/index.html"))).await.unwrap();
+    press(&c, '/').await;
+    assert_eq!(js(&c, "return document.activeElement.id").await, "q-top");
+    c.active_element().await.unwrap().send_keys("ledger").await.unwrap();
+    wait_for_first(&c, "#q-top-results", "Ledger: database connection pool exhausted").await;
+    let active = "return document.querySelector('#q-top').getAttribute('aria-activedescendant')";
+    assert_eq!(js(&c, active).await, "q-top-results-0");
+    let down: char = fantoccini::key::Key::Down.into();
+    let up: char = fantoccini::key::Key::Up.into();
+    c.active_element().await.unwrap().send_keys(&format!("{down}{up}{down}")).await.unwrap();
+    assert_eq!(js(&c, active).await, "q-top-results-1");
+    let second = js(&c, "return document.querySelector('#q-top-results-1 a').href").await;
+    c.active_element().await.unwrap().send_keys("\u{e007}").await.unwrap();
+    wait_until(&c, &format!("return location.href === {second}")).await;
+
+    // The home page's own box searches too.
+    c.goto(&file_url(&out.join("index.html"))).await.unwrap();
+    type_into(&c, "#q-home", "unindexed").await;
+    wait_for_first(&c, "#q-home-results", ledger).await;
+
+    let errors = severe_logs(&c).await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    c.close().await.unwrap();
+}
+
+/// A site big enough for many shards: each post-mortem has a word of its own.
+fn write_big_site(site: &Path, n: usize) {
+    let dir = site.join("content/incidents");
+    std::fs::create_dir_all(&dir).unwrap();
+    let filler = "database latency checkout payments queue retries timeout cache eviction replica failover";
+    for i in 0..n {
+        let own = format!("zed{i:04}marker");
+        let words: Vec<String> = (0..40).map(|k| format!("w{}x{}", (i * 7 + k * 13) % 997, k % 5)).collect();
+        let text = format!(
+            "---\nid: INC-{i:04}\ntitle: \"Incident {i}\"\nseverity: SEV-{}\nstatus: published\nstarted_at: 2025-01-01T10:00:00Z\ndetected_at: 2025-01-01T10:05:00Z\nresolved_at: 2025-01-01T11:00:00Z\nservices: [svc{}]\n---\n\n## Summary\n\nThe {own} broke. {filler} {}.\n\n## Impact\n\nSome.\n\n## Timeline\n\n- 10:00 — started\n- 11:00 — resolved\n\n## Root cause\n\n{filler}.\n\n## What went well\n\n- a\n\n## What went poorly\n\n- b\n\n## Action items\n\n- [ ] Alert when queue depth exceeds 5000 for 5 minutes (owner: @payments, due: 2025-02-01, type: prevent)\n",
+            i % 4 + 1,
+            i % 9,
+            words.join(" ")
+        );
+        std::fs::write(dir.join(format!("inc-{i:04}.md")), text).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_loads_only_the_shards_a_query_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (site, out) = (dir.path().join("site"), dir.path().join("public"));
+    write_big_site(&site, 1500);
+    build_site(&site, &out);
+    let shards = std::fs::read_dir(out.join("search/s")).unwrap().count();
+    assert!(shards >= 6, "a big site has many shards ({shards})");
+    let (_driver, c) = start(&dir.path().join("profile")).await;
+    c.goto(&file_url(&out.join("search/index.html"))).await.unwrap();
+    let loaded_shards =
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/search/s/')).length";
+    for (n, i) in [0, 377, 1499].into_iter().enumerate() {
+        type_into(&c, "#q", &format!("zed{i:04}marker")).await;
+        wait_for_first(&c, "#search-results", &format!("Incident {i}")).await;
+        assert_eq!(result_titles(&c, "#search-results").await.len(), 1);
+        let loaded = js(&c, loaded_shards).await.as_u64().unwrap() as usize;
+        assert!(loaded <= 2 * (n + 1), "query {n} loaded {loaded} shards");
+    }
+    // A word in every document finds them all, the most severe first.
+    type_into(&c, "#q", "failover").await;
+    wait_until(&c, "return /^1500 results/.test(document.querySelector('[data-search-status]').textContent)").await;
+    let sev = js(&c, "return document.querySelector('#search-results .sev').textContent").await;
+    assert_eq!(sev, "SEV-1");
+    assert!((js(&c, loaded_shards).await.as_u64().unwrap() as usize) < shards, "not every shard was loaded");
+    let errors = severe_logs(&c).await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_results_show_hostile_titles_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_site(&common::root().join("tests/fixtures/hostile"), &out);
+    let (_driver, c) = start(&dir.path().join("profile")).await;
+    c.goto(&file_url(&out.join("search/index.html?q=script"))).await.unwrap();
+    wait_until(&c, "return document.querySelectorAll('#search-results .result').length >= 2").await;
+    let titles = result_titles(&c, "#search-results").await;
+    assert!(titles.iter().any(|t| t.contains("<script>alert(")), "titles are shown as text: {titles:?}");
+    let injected = js(&c, "return document.querySelectorAll('#search-results script, #search-results img, #search-results iframe').length").await;
+    assert_eq!(injected, 0);
     let errors = severe_logs(&c).await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
     c.close().await.unwrap();

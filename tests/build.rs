@@ -54,10 +54,10 @@ fn unescape(s: &str) -> String {
     s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
-/// Every `href="…"` and `src="…"` value in an HTML file.
+/// Every `href="…"`, `src="…"` and `action="…"` value in an HTML file.
 fn links(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for attr in ["href=\"", "src=\""] {
+    for attr in ["href=\"", "src=\"", "action=\""] {
         let mut rest = html;
         while let Some(i) = rest.find(attr) {
             rest = &rest[i + attr.len()..];
@@ -125,6 +125,12 @@ fn example_site_has_every_page() {
         "incidents.json",
         "static/debrief.css",
         "static/debrief.js",
+        "static/search.js",
+        "search/index.html",
+        "search/index.js",
+        "search/facets.js",
+        "search/s/0.js",
+        "search/d/0.js",
         "incidents/index.html",
         "incidents/inc-2025-014/index.html",
         "incidents/inc-2024-031/index.html",
@@ -154,6 +160,36 @@ fn every_internal_link_resolves() {
     for site in [root(), fixture("good")] {
         let (_dir, out) = built(&site, &[]);
         assert!(check_links(&out, false) > 20, "{}", site.display());
+        check_search_links(&out, false);
+    }
+}
+
+/// The data a search index file hands to the search script.
+fn search_data(out: &Path, path: &str) -> serde_json::Value {
+    let text = read(out, path);
+    let args = text.split_once('(').unwrap().1.trim_end().trim_end_matches(");");
+    let json = args.split_once(',').filter(|(n, _)| n.parse::<usize>().is_ok()).map_or(args, |(_, rest)| rest);
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{path}: {e}: {json}"))
+}
+
+/// Every search result of every index file, in document order.
+fn search_docs(out: &Path) -> Vec<serde_json::Value> {
+    let manifest = search_data(out, "search/index.js");
+    let (docs, per_file) = (manifest["docs"].as_u64().unwrap(), manifest["perFile"].as_u64().unwrap());
+    let mut all = Vec::new();
+    for n in 0..docs.div_ceil(per_file) {
+        all.extend(search_data(out, &format!("search/d/{n}.js")).as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(all.len() as u64, docs);
+    all
+}
+
+/// Every search result links (from the site root) to a page that exists.
+fn check_search_links(out: &Path, pretty: bool) {
+    for doc in search_docs(out) {
+        let url = doc["u"].as_str().unwrap();
+        let file = if pretty { out.join(url).join("index.html") } else { out.join(url) };
+        assert!(file.is_file(), "search result {url} has no page");
     }
 }
 
@@ -167,13 +203,18 @@ fn pretty_urls_link_to_folders() {
     assert!(home.contains("href=\"incidents/\""), "{home}");
     assert!(!home.contains("incidents/index.html"));
     check_links(&out, true);
+    check_search_links(&out, true);
 }
 
 #[test]
 fn home_page_serves_responders() {
     let (_dir, out) = built(&root(), &[]);
     let home = read(&out, "index.html");
-    assert!(home.contains("<input id=\"find\" type=\"search\""));
+    assert!(
+        home.contains("<form class=\"find\" role=\"search\" action=\"search/index.html\" method=\"get\" data-search>")
+    );
+    assert!(home.contains("<input id=\"q-home\" type=\"search\" name=\"q\""));
+    assert!(!home.contains("id=\"q-top\""), "the home page's own box replaces the header's");
     assert!(
         home.contains("<h3><a href=\"services/payments/index.html\">payments</a></h3>"),
         "runbooks grouped by service"
@@ -270,6 +311,53 @@ fn status_templates_have_a_field_per_placeholder() {
 }
 
 #[test]
+fn search_is_on_every_page_and_says_what_to_do_without_js() {
+    let (_dir, out) = built(&root(), &[]);
+    let search = read(&out, "search/index.html");
+    assert!(search.contains("<strong>Search needs JavaScript</strong>"));
+    for index in ["../incidents/index.html", "../runbooks/index.html", "../alerts/index.html", "../status/index.html"] {
+        assert!(search.contains(&format!("<a href=\"{index}\">")), "the search page links to {index}");
+    }
+    assert!(search.contains("<script src=\"../static/search.js\"></script>"));
+    assert!(!search.contains("id=\"q-top\""), "the search page has its own box");
+    for page in ["incidents/inc-2025-014/index.html", "runbooks/payments/high-error-rate/index.html", "404.html"] {
+        let html = read(&out, page);
+        assert!(html.contains("role=\"search\""), "{page} has a search box");
+        assert!(html.contains("aria-keyshortcuts=\"/\""), "{page}");
+    }
+    let incident = read(&out, "incidents/inc-2025-014/index.html");
+    assert!(incident.contains(
+        "<form class=\"site-search\" role=\"search\" action=\"../../search/index.html\" method=\"get\" data-search>"
+    ));
+    assert!(incident.contains("<body data-root=\"../../\">"));
+}
+
+#[test]
+fn the_search_index_covers_every_document() {
+    let (_dir, out) = built(&root(), &[]);
+    let manifest = search_data(&out, "search/index.js");
+    assert_eq!(
+        manifest["kinds"],
+        serde_json::json!([["runbook", 0, 3], ["status", 3, 8], ["incident", 8, 12], ["page", 12, 13]])
+    );
+    assert_eq!(manifest["severities"], serde_json::json!(["SEV-1", "SEV-2", "SEV-3", "SEV-4"]));
+    let docs = search_docs(&out);
+    let incidents: Vec<(&str, &str)> = docs
+        .iter()
+        .filter(|d| d["k"] == "incident")
+        .map(|d| (d["s"].as_str().unwrap(), d["d"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        incidents,
+        [("SEV-1", "2024-11-08"), ("SEV-2", "2025-03-25"), ("SEV-3", "2025-06-12"), ("SEV-4", "2025-09-03")],
+        "post-mortems are numbered most severe first, so ties rank that way"
+    );
+    let runbook = docs.iter().find(|d| d["t"] == "Ledger: database connection pool exhausted").unwrap();
+    assert_eq!(runbook["a"], serde_json::json!(["LedgerDBPoolExhausted", "LedgerWriteLatencyHigh"]));
+    assert!(runbook["x"].as_str().unwrap().len() > 200, "snippet text");
+}
+
+#[test]
 fn filter_pages_work_without_js() {
     let (_dir, out) = built(&root(), &[]);
     let sev1 = read(&out, "incidents/severity/sev-1/index.html");
@@ -363,14 +451,19 @@ fn hostile_content_comes_out_escaped() {
                 assert!(!tag.contains(bad), "{path}: {bad} in <{tag}>");
             }
         }
-        // Our own script is the only one.
-        assert_eq!(lower.matches("<script").count(), usize::from(path.ends_with(".html")), "{path}");
+        // Our own scripts are the only ones.
+        let ours = if path.ends_with(".html") { 2 } else { 0 };
+        assert_eq!(lower.matches("<script").count(), ours, "{path}");
+        assert_eq!(lower.matches("<script src=\"").count(), ours, "{path}: only scripts of static/ (no inline code)");
     }
     let page = read(&out, "incidents/inc--script-alert-1-script/index.html");
     assert!(page.contains("<h1>&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;</h1>"));
     assert!(page.contains("<td>@sec&quot;onload=&quot;x</td>"));
     let json: serde_json::Value = serde_json::from_str(&read(&out, "incidents.json")).unwrap();
     assert_eq!(json["incidents"][0]["title"], "<script>alert('title')</script> & \"quotes\"");
+    // Search data is data: the title as written, for the script to show as text.
+    let titles: Vec<String> = search_docs(&out).iter().map(|d| d["t"].as_str().unwrap().to_string()).collect();
+    assert!(titles.contains(&"<script>alert('title')</script> & \"quotes\"".to_string()), "{titles:?}");
     let status = read(&out, "status/xss/index.html");
     assert!(status.contains("data-source=\"We are looking at {{ feature }} &quot;&lt;/pre&gt;&lt;script&gt;alert(10)&lt;/script&gt;&quot;.\""));
 }

@@ -83,7 +83,10 @@ pub fn build(entries: &[Entry], severities: &[String], emit: &Emit) -> anyhow::R
         severities: severity_names,
         services: service_names,
     };
-    emit(OutputFile::new("search/index.js", format!("debriefSearch.manifest({});\n", serde_json::to_string(&manifest)?)))?;
+    emit(OutputFile::new(
+        "search/index.js",
+        format!("debriefSearch.manifest({});\n", serde_json::to_string(&manifest)?),
+    ))?;
     Ok(BuildStats {
         documents: entries.len(),
         terms: postings.len(),
@@ -598,10 +601,12 @@ mod tests {
         ];
         let index = invert(&entries);
         let disk = &index.iter().find(|(t, _)| t == "disk").unwrap().1;
-        assert_eq!(disk, &[0 << 2 | Field::Title as u32, 1 << 2 | Field::Body as u32, 3 << 2 | Field::Title as u32]);
+        let posting = |doc: u32, field: Field| doc << 2 | field as u32;
+        assert_eq!(disk, &[posting(0, Field::Title), posting(1, Field::Body), posting(3, Field::Title)]);
         let mut s = String::new();
         encode_postings(&mut s, disk);
-        assert_eq!(decode(&s), [2, 4 + 0, 8 + 2]);
+        // (gap × 4 + field): 0×4+2, 1×4+0, 2×4+2.
+        assert_eq!(decode(&s), [2, 4, 10]);
         assert!(index.windows(2).all(|w| w[0].0 < w[1].0), "terms are sorted");
     }
 

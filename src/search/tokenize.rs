@@ -41,7 +41,8 @@ pub fn is_stop_word_ascii(word: &str) -> bool {
 
 /// Setting bit 5 of a byte lower-cases an ASCII letter and changes no digit:
 /// the bits for the first `len` bytes of a packed word.
-const ASCII_LOWER_BITS: [u64; 6] = [0, 0x20 << 56, 0x2020 << 48, 0x20_2020 << 40, 0x2020_2020 << 32, 0x20_2020_2020 << 24];
+const ASCII_LOWER_BITS: [u64; 6] =
+    [0, 0x20 << 56, 0x2020 << 48, 0x20_2020 << 40, 0x2020_2020 << 32, 0x20_2020_2020 << 24];
 
 #[inline]
 fn is_packed_stop_word(packed: u64, len: usize) -> bool {
@@ -175,7 +176,8 @@ pub fn camel_suffixes(word: &str) -> Vec<String> {
     for k in 1..chars.len() {
         let (prev, c) = (chars[k - 1].1, chars[k].1);
         let next_lower = chars.get(k + 1).is_some_and(|(_, n)| n.is_lowercase());
-        let boundary = c.is_uppercase() && (prev.is_lowercase() || prev.is_numeric() || (prev.is_uppercase() && next_lower));
+        let boundary =
+            c.is_uppercase() && (prev.is_lowercase() || prev.is_numeric() || (prev.is_uppercase() && next_lower));
         if boundary {
             starts.push(chars[k].0);
         }
