@@ -43,6 +43,9 @@
     return loading[path];
   }
   function loadManifest() { return load("search/index.js"); }
+  // The index files loaded so far, relative to the site root (for tests and
+  // the benchmark: browsers keep no resource timings for file://).
+  S.loaded = function () { return Object.keys(loading).sort(); };
 
   // ---- tokenising: the rules of src/search/tokenize.rs --------------------------
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
