@@ -142,26 +142,30 @@ impl DocTerms {
         let b = text.as_bytes();
         let mut i = 0;
         while i < b.len() {
-            if !b[i].is_ascii() {
-                let Some((start, word)) = words(&text[i..]).next() else { return };
-                self.add_word(seen, word, field);
-                i += start + word.len();
-                continue;
-            }
-            if !b[i].is_ascii_alphanumeric() {
-                i += 1;
-                continue;
+            match BYTE_CLASS[b[i] as usize] {
+                SEPARATOR => {
+                    i += 1;
+                    continue;
+                }
+                NON_ASCII => {
+                    let Some((start, word)) = words(&text[i..]).next() else { return };
+                    self.add_word(seen, word, field);
+                    i += start + word.len();
+                    continue;
+                }
+                _ => {}
             }
             let start = i;
-            while i < b.len() && b[i].is_ascii_alphanumeric() {
+            while i < b.len() && BYTE_CLASS[b[i] as usize] == ASCII_WORD {
                 i += 1;
             }
-            if i < b.len() && !b[i].is_ascii() && words(&text[i..]).next().is_some_and(|(at, _)| at == 0) {
-                // The word goes on past ASCII: take it whole on the general path.
-                let (_, rest) = words(&text[i..]).next().expect("checked above");
-                i += rest.len();
-                self.add_word(seen, &text[start..i], field);
-                continue;
+            if i < b.len() && BYTE_CLASS[b[i] as usize] == NON_ASCII {
+                if let Some((0, rest)) = words(&text[i..]).next() {
+                    // The word goes on past ASCII: take it whole on the general path.
+                    i += rest.len();
+                    self.add_word(seen, &text[start..i], field);
+                    continue;
+                }
             }
             let word = &text[start..i];
             if field != Field::Body && word.bytes().any(|c| c.is_ascii_uppercase()) {
@@ -238,6 +242,28 @@ impl DocTerms {
         }
     }
 }
+
+const SEPARATOR: u8 = 0;
+const ASCII_WORD: u8 = 1;
+const NON_ASCII: u8 = 2;
+
+/// What each byte is to `add_text`: an ASCII letter or digit, another ASCII
+/// byte (a separator), or part of a longer character (to be decoded).
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [SEPARATOR; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = if b >= 0x80 {
+            NON_ASCII
+        } else if (b as u8).is_ascii_alphanumeric() {
+            ASCII_WORD
+        } else {
+            SEPARATOR
+        };
+        b += 1;
+    }
+    table
+};
 
 /// FNV-1a (as the `fnv` crate computes it; a test checks they agree).
 const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;

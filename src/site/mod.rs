@@ -322,26 +322,21 @@ pub fn render(
     let ix = Index::new(site, git, opts);
     let facets = Facets::new(&ix);
     let jobs = jobs(&ix, &facets, theme);
-    let (paths, index) = rayon::join(
-        || -> anyhow::Result<Vec<Option<String>>> {
-            jobs.into_par_iter()
-                .map(|job| {
-                    let file = run(&ix, &facets, theme, job)?;
-                    let page = file.path.ends_with("index.html").then(|| file.path.clone());
-                    emit(file)?;
-                    Ok(page)
-                })
-                .collect()
-        },
-        || -> anyhow::Result<()> {
-            let stats = search::files(&ix, emit)?;
-            if std::env::var_os("DEBRIEF_TIMINGS").is_some() {
-                eprintln!("search index: {stats:?}");
-            }
-            Ok(())
-        },
-    );
-    index?;
+    // The index first, then the pages: each is parallel inside, and their
+    // peaks of memory do not add up.
+    let stats = search::files(&ix, emit)?;
+    if std::env::var_os("DEBRIEF_TIMINGS").is_some() {
+        eprintln!("search index: {stats:?}");
+    }
+    let paths: anyhow::Result<Vec<Option<String>>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let file = run(&ix, &facets, theme, job)?;
+            let page = file.path.ends_with("index.html").then(|| file.path.clone());
+            emit(file)?;
+            Ok(page)
+        })
+        .collect();
     let mut pages: Vec<String> = paths?.into_iter().flatten().collect();
     pages.sort();
     emit(OutputFile::new("sitemap.xml", feeds::sitemap(&ix, &pages)))?;
