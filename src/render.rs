@@ -36,7 +36,7 @@ pub struct Rendered {
 pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
     let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options()).into_offset_iter().collect();
     let has_raw_html = events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
-    let text = plain_text(&events);
+    let text = plain_text(&events, md.len());
     let toc = anchor_headings(&mut events);
     let (mut before, mut after) = (Vec::new(), Vec::new());
     let mut code_lang = false;
@@ -63,18 +63,17 @@ pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
 /// The text a reader sees, headings apart, blocks on lines of their own.
 /// Raw HTML tags and blocks are left out (markup, which ammonia may drop
 /// anyway); text between inline tags stays.
-fn plain_text(events: &[(Event, Range<usize>)]) -> crate::search::DocText {
-    let mut doc = crate::search::DocText::default();
-    let mut heading: Option<String> = None;
+fn plain_text(events: &[(Event, Range<usize>)], capacity: usize) -> crate::search::DocText {
+    let mut doc = crate::search::DocText { text: String::with_capacity(capacity), heading_spans: Vec::new() };
+    let out = &mut doc.text;
+    let mut heading_start: Option<usize> = None;
     for (event, _) in events {
-        let out = heading.as_mut().unwrap_or(&mut doc.text);
         match event {
-            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Start(Tag::Heading { .. }) => heading_start = Some(out.len()),
             Event::End(TagEnd::Heading(_)) => {
-                let h = heading.take().unwrap_or_default();
-                doc.text.push_str(&h);
-                doc.text.push('\n');
-                doc.headings.push(h);
+                let start = heading_start.take().unwrap_or(out.len());
+                doc.heading_spans.push((start as u32, out.len() as u32));
+                out.push('\n');
             }
             Event::Text(t) | Event::Code(t) => out.push_str(t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
@@ -300,7 +299,7 @@ mod tests {
     #[test]
     fn plain_text_keeps_headings_apart_and_drops_markup() {
         let r = render("# Title\n\nSome *bold* `code` text\nwrapped.\n\n## Root `cause`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<b>raw</b>\n", 0, None);
-        assert_eq!(r.text.headings, ["Title", "Root cause"]);
+        assert_eq!(r.text.headings().collect::<Vec<_>>(), ["Title", "Root cause"]);
         assert_eq!(r.text.text, "Title\nSome bold code text wrapped.\nRoot cause\na · b · \n1 · 2 · \nraw\n");
         let r = render("<div class=\"x\">\nhidden block\n</div>\n\nshown\n", 0, None);
         assert_eq!(r.text.text, "shown\n", "an HTML block is markup, not text");

@@ -253,8 +253,7 @@ async fn search_loads_only_the_shards_a_query_needs() {
     assert!(shards >= 6, "a big site has many shards ({shards})");
     let (_driver, c) = start(&dir.path().join("profile")).await;
     c.goto(&file_url(&out.join("search/index.html"))).await.unwrap();
-    let loaded_shards =
-        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/search/s/')).length";
+    let loaded_shards = "return debriefSearch.loaded().filter(p => p.startsWith('search/s/')).length";
     for (n, i) in [0, 377, 1499].into_iter().enumerate() {
         type_into(&c, "#q", &format!("zed{i:04}marker")).await;
         wait_for_first(&c, "#search-results", &format!("Incident {i}")).await;

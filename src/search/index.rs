@@ -453,7 +453,12 @@ fn snippet_text(body: &str) -> String {
     while !body.is_char_boundary(end) {
         end -= 1;
     }
-    let mut out: Vec<u8> = Vec::with_capacity(end);
+    let cut = end < body.len();
+    if cut {
+        // End on a whole word, and say that more follows.
+        end = body[..end].rfind(char::is_whitespace).unwrap_or(end);
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(end + 4);
     let mut pending: Option<u8> = None;
     for &c in &body.as_bytes()[..end] {
         match c {
@@ -466,6 +471,9 @@ fn snippet_text(body: &str) -> String {
                 out.push(c);
             }
         }
+    }
+    if cut {
+        out.extend_from_slice(" …".as_bytes());
     }
     // Only ASCII bytes were left out, so the rest is still UTF-8.
     String::from_utf8(out).expect("removing ASCII whitespace keeps UTF-8 valid")
@@ -689,6 +697,9 @@ mod tests {
         assert!(docs.contains(r#""t":"Outage \"quoted\" </script>""#), "{docs}");
         assert!(docs.contains(r#""x":"Line one\nline two""#), "{docs}");
         assert!(text("search/d/1.js").contains(r#""t":"p2""#), "four documents a file");
+        let long = "word ".repeat(400);
+        let snippet = snippet_text(&long);
+        assert!(snippet.ends_with("word …") && snippet.len() <= SNIPPET_BYTES + 4, "cut on a word: {snippet}");
         assert!(text("search/facets.js").contains(r#""service":{"storage":"0"}"#));
         assert!(text("search/s/0.js").starts_with("debriefSearch.shard(0,\""));
     }

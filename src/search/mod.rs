@@ -19,12 +19,19 @@ pub mod tokenize;
 
 pub use index::{build, BuildStats, Field, POSTING_ALPHABET};
 
-/// The plain text of a rendered body: every heading, and all the text in
-/// reading order (headings included).
+/// The plain text of a rendered body: all the text in reading order, and
+/// where each heading sits in it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocText {
-    pub headings: Vec<String>,
     pub text: String,
+    /// Byte ranges of `text`.
+    pub heading_spans: Vec<(u32, u32)>,
+}
+
+impl DocText {
+    pub fn headings(&self) -> impl Iterator<Item = &str> {
+        self.heading_spans.iter().map(|&(start, end)| &self.text[start as usize..end as usize])
+    }
 }
 
 /// What a search result is. The order is the order of document numbers, and

@@ -70,7 +70,7 @@ fn entry<'a>(ix: &Index, kind: Kind, meta: &'a crate::document::Meta, page: Stri
         date: None,
         services: Vec::new(),
         alerts: Vec::new(),
-        fields: meta.html.text.headings.iter().map(|h| (Field::Meta, h.as_str())).collect(),
+        fields: meta.html.text.headings().map(|h| (Field::Meta, h)).collect(),
         body: &meta.html.text.text,
     }
 }

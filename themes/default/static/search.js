@@ -215,14 +215,24 @@
     frag.appendChild(document.createTextNode(text.slice(last)));
     return frag;
   }
-  // About 200 characters of the text around its first match.
+  // About 200 characters of the text: where the most query words sit
+  // close together (the first such place), else the start.
   function snippet(text, toks) {
     text = (text || "").replace(/\s*\n\s*/g, " · ");
-    var first = words(text).filter(function (w) { return matches(w.word, toks); })[0];
+    var hits = words(text).filter(function (w) { return matches(w.word, toks); }).slice(0, 60);
+    var best = null, bestCount = 0;
+    hits.forEach(function (h) {
+      var seen = {};
+      hits.forEach(function (o) {
+        if (o.at < h.at || o.at > h.at + 140) return;
+        var w = normalise(o.word);
+        toks.forEach(function (t) { if (w === t || (isPrefix(t) && w.indexOf(t) === 0)) seen[t] = true; });
+      });
+      var count = Object.keys(seen).length;
+      if (count > bestCount) { best = h; bestCount = count; }
+    });
     var start = 0;
-    if (first && first.at > 60) {
-      start = text.lastIndexOf(" ", first.at - 60) + 1;
-    }
+    if (best && best.at > 60) start = text.lastIndexOf(" ", best.at - 60) + 1;
     var end = Math.min(text.length, start + 200);
     if (end < text.length) {
       var space = text.lastIndexOf(" ", end);
