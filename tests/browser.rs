@@ -286,6 +286,14 @@ async fn search_results_show_hostile_titles_as_text() {
     assert!(titles.iter().any(|t| t.contains("<script>alert(")), "titles are shown as text: {titles:?}");
     let injected = js(&c, "return document.querySelectorAll('#search-results script, #search-results img, #search-results iframe').length").await;
     assert_eq!(injected, 0);
+    // A site with nothing in it yet: the search says so, without a missing-file error.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(empty.join("content/incidents")).unwrap();
+    let empty_out = dir.path().join("empty-public");
+    build_site(&empty, &empty_out);
+    c.goto(&file_url(&empty_out.join("search/index.html?q=anything"))).await.unwrap();
+    wait_until(&c, "return document.querySelector('[data-search-status]').textContent.startsWith('Nothing matches')")
+        .await;
     let errors = severe_logs(&c).await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
     c.close().await.unwrap();

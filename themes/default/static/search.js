@@ -148,7 +148,8 @@
     filters = filters || {};
     return loadManifest().then(function () {
       var toks = queryTokens(query);
-      if (!toks.length) return { tokens: toks, hits: [], counts: {}, total: 0 };
+      // An empty site has no shards at all.
+      if (!toks.length || !manifest.shards.length) return { tokens: toks, hits: [], counts: {}, total: 0 };
       var needed = [];
       toks.forEach(function (t) { shardsFor(t).forEach(function (n) { if (needed.indexOf(n) === -1) needed.push(n); }); });
       var wait = needed.map(function (n) { return load("search/s/" + n + ".js"); });
