@@ -161,3 +161,52 @@ fn render_and_write(checked: &check::Checked, opts: &BuildOptions, out: &std::pa
     check::stage_time("commit", t);
     Ok(pages)
 }
+
+pub struct StatsOptions {
+    pub site_dir: PathBuf,
+    pub format: crate::stats::StatsFormat,
+    pub today: Option<NaiveDate>,
+    pub filter: crate::trends::Filter,
+    /// Only the overdue action items, per owner.
+    pub overdue: bool,
+}
+
+/// `debrief stats`: the trend figures of the published post-mortems. Content
+/// errors do not stop it (they are counted on stderr); an invalid config does.
+pub fn stats(opts: &StatsOptions) -> u8 {
+    let today = match resolve_today(opts.today, Format::Human) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return COULD_NOT_RUN;
+        }
+    };
+    let colour = use_colour(std::io::stderr().is_terminal());
+    let checked = match check::check(&opts.site_dir, today) {
+        Ok(c) => c,
+        Err(CheckError::Config(diags)) => {
+            eprint!("{}", diagnostic::render(&diags, Format::Human, colour, 1));
+            return COULD_NOT_RUN;
+        }
+        Err(CheckError::Setup(e)) => {
+            eprintln!("error: {e:#}");
+            return COULD_NOT_RUN;
+        }
+    };
+    let (errors, _) = diagnostic::counts(&checked.diagnostics);
+    if errors > 0 {
+        eprintln!(
+            "warning: the content has {errors} errors; the figures count what could be read (run `debrief check` to see them)"
+        );
+    }
+    let t = std::time::Instant::now();
+    let trends = crate::trends::compute(&checked.site, &opts.filter);
+    check::stage_time("trends", t);
+    let text = if opts.overdue {
+        crate::stats::render_overdue(&trends, opts.format)
+    } else {
+        crate::stats::render(&trends, opts.format)
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    OK
+}

@@ -104,6 +104,14 @@ impl Incident {
     pub fn is_draft(&self) -> bool {
         self.status == Some(Status::Draft)
     }
+
+    /// The day it started, as written: in the offset of `started_at` (which,
+    /// for a time written without one, is the post-mortem's or the site's
+    /// zone). `23:30-05:00` on 31 December is 31 December, wherever the site is.
+    /// Months, years and quarters of the site and the trends all use this.
+    pub fn start_date(&self) -> Option<chrono::NaiveDate> {
+        self.times.started.map(|t| t.date_naive())
+    }
 }
 
 /// Reads one post-mortem and applies the single-document rules.
@@ -361,7 +369,7 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
             let span = ctx.heading_span(sec);
             ctx.report(span, Code::ActionItemsUnparsed, "the action items section has no table or list of items".into(), "write items as a | Item | Owner | Due | Type | table or as `- [ ] item (owner: @team, due: YYYY-MM-DD, type: prevent)`");
         }
-        let started = incident.times.started.map(|t| incident.zone.local_date(t));
+        let started = incident.start_date();
         for item in &incident.action_items {
             check_action_item(ctx, s, item, started);
         }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use debrief::commands::{self, BuildOptions, CheckOptions};
+use debrief::commands::{self, BuildOptions, CheckOptions, StatsOptions};
 use debrief::diagnostic::Format;
 
 // Parsing thousands of small documents is allocation-heavy; mimalloc's
@@ -68,6 +68,35 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = debrief::time::parse_today_flag)]
         today: Option<NaiveDate>,
     },
+    /// Trend figures of the published post-mortems: incidents per month by severity,
+    /// MTTD/MTTA/MTTM/MTTR (median and p90 per quarter), root causes, detection,
+    /// services, action items.
+    ///
+    /// Content errors do not stop it (they are counted on stderr). Exit status 2 when
+    /// the site could not be read.
+    Stats {
+        /// The site folder (holding content/ and optionally debrief.yml).
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Output format: table (for people), json, or csv (one tidy table: section,group,measure,value).
+        #[arg(long, value_enum, default_value_t = debrief::stats::StatsFormat::Table)]
+        format: debrief::stats::StatsFormat,
+        /// Only post-mortems that started on or after this date (in their own time zone).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = debrief::time::parse_today_flag)]
+        since: Option<NaiveDate>,
+        /// Only post-mortems that started on or before this date.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = debrief::time::parse_today_flag)]
+        until: Option<NaiveDate>,
+        /// Only post-mortems that name this service.
+        #[arg(long, value_name = "NAME")]
+        service: Option<String>,
+        /// List only the overdue action items, per owner (for a chat bot or a weekly reminder).
+        #[arg(long)]
+        overdue: bool,
+        /// The date to treat as today, for overdue items (default: SOURCE_DATE_EPOCH, else the clock).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = debrief::time::parse_today_flag)]
+        today: Option<NaiveDate>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -78,6 +107,10 @@ fn main() -> ExitCode {
         }
         Command::Build { site_dir, out, drafts, base_url, today } => {
             commands::build(&BuildOptions { site_dir, out, drafts, base_url, today })
+        }
+        Command::Stats { site_dir, format, since, until, service, overdue, today } => {
+            let filter = debrief::trends::Filter { since, until, service };
+            commands::stats(&StatsOptions { site_dir, format, today, filter, overdue })
         }
     };
     ExitCode::from(code)

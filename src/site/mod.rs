@@ -164,7 +164,7 @@ impl<'a> Index<'a> {
 
     pub fn incident_row(&self, from: &str, i: &Incident) -> IncidentRow {
         let (open_items, overdue_items) = self.item_counts(i);
-        let started = i.times.started.map(|t| i.zone.local_date(t));
+        let started = i.start_date();
         IncidentRow {
             id: i.meta.id.clone(),
             title: i.meta.title.clone(),
@@ -530,8 +530,8 @@ impl<'a> Facets<'a> {
             if let (Some(id), Some(rank)) = (&i.severity, i.severity_rank) {
                 f.by_severity.entry((rank, id.clone())).or_default().push(i);
             }
-            if let Some(t) = i.times.started {
-                f.by_year.entry(i.zone.local_date(t).year()).or_default().push(i);
+            if let Some(day) = i.start_date() {
+                f.by_year.entry(day.year()).or_default().push(i);
             }
             for s in &i.services {
                 *f.by_service.entry(s.clone()).or_default() += 1;

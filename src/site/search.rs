@@ -44,7 +44,7 @@ fn entries<'a>(ix: &Index<'a>) -> Vec<Entry<'a>> {
         let mut e = entry(ix, Kind::Incident, &i.meta, dir::incident(&i.meta.slug));
         e.severity_class = ix.severity("", &i.severity, i.severity_rank).map(|s| s.class);
         e.severity = i.severity.as_deref();
-        e.date = i.times.started.map(|t| i.zone.local_date(t).to_string());
+        e.date = i.start_date().map(|d| d.to_string());
         e.services = i.services.iter().map(String::as_str).collect();
         e.fields.push((Field::Title, i.meta.id.as_str()));
         let facts = [&i.root_cause_category, &i.detected_by, &i.commander, &i.comms_lead];
