@@ -33,6 +33,7 @@ const DEFAULT: &[(&str, &[u8])] = embed!(
     "templates/page.html",
     "templates/404.html",
     "templates/search.html",
+    "templates/trends.html",
     "static/debrief.css",
     "static/debrief.js",
     "static/search.js",

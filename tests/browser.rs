@@ -81,6 +81,8 @@ async fn the_site_works_from_disk_in_a_real_browser() {
         "incidents/inc-2025-014/index.html",
         "status/index.html",
         "alerts/index.html",
+        "trends/index.html",
+        "search/index.html?q=ledger",
         "pages/how-we-run-incidents/index.html",
     ] {
         c.goto(&file_url(&out.join(page))).await.unwrap();

@@ -357,3 +357,44 @@ pub struct NotFoundPage {
     pub runbooks_href: String,
     pub alerts_href: String,
 }
+
+/// One chart of `/trends/`, with the table of its numbers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    pub id: String,
+    pub title: String,
+    /// What it measures, in words (the definition in use, for durations).
+    pub caption: String,
+    /// Inline SVG made by `chart` (its text escaped there).
+    pub svg: String,
+    /// What was left out, and why.
+    pub note: Option<String>,
+    pub head: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceTrendRow {
+    pub service: Link,
+    pub incidents: usize,
+    pub repeats: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerRow {
+    pub owner: String,
+    pub open: usize,
+    pub overdue: usize,
+}
+
+/// `/trends/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendsPage {
+    pub layout: Layout,
+    pub incidents: usize,
+    pub undated: usize,
+    pub charts: Vec<ChartView>,
+    pub services: Vec<ServiceTrendRow>,
+    pub items: crate::trends::ItemTotals,
+    pub owners: Vec<OwnerRow>,
+}

@@ -16,6 +16,7 @@ pub mod dir {
     pub const SERVICES: &str = "services";
     pub const TAGS: &str = "tags";
     pub const SEARCH: &str = "search";
+    pub const TRENDS: &str = "trends";
 
     pub fn incident(slug: &str) -> String {
         format!("incidents/{slug}")

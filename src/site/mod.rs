@@ -5,6 +5,7 @@ pub mod context;
 pub mod feeds;
 pub mod links;
 pub mod search;
+pub mod trends;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -116,6 +117,7 @@ impl<'a> Index<'a> {
             ("Runbooks", dir::RUNBOOKS),
             ("Alerts", dir::ALERTS),
             ("Status updates", dir::STATUS),
+            ("Trends", dir::TRENDS),
         ]
         .into_iter()
         .map(|(text, to)| NavLink {
@@ -303,6 +305,7 @@ enum Job<'a> {
     TermList(&'static str, Vec<FilterLink>),
     Page(&'a crate::page::Page),
     Search,
+    Trends,
     NotFound,
     Feed,
     Export,
@@ -383,7 +386,16 @@ fn jobs<'a>(ix: &Index<'a>, facets: &Facets<'a>, theme: &'a Theme) -> Vec<Job<'a
             }
         }
     }
-    jobs.extend([Job::Home, Job::Search, Job::RunbookList, Job::AlertList, Job::StatusList, Job::NotFound, Job::Feed]);
+    jobs.extend([
+        Job::Home,
+        Job::Search,
+        Job::Trends,
+        Job::RunbookList,
+        Job::AlertList,
+        Job::StatusList,
+        Job::NotFound,
+        Job::Feed,
+    ]);
     jobs.extend((0..ix.incidents.len()).map(Job::Incident));
     jobs.extend(ix.runbooks.iter().map(|r| Job::Runbook(r)));
     jobs.extend(alerts(ix).into_iter().map(|(name, r)| Job::Alert(name, r)));
@@ -449,6 +461,7 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
             page(&d, "page.html", Value::from_serialize(ctx))
         }
         Job::Search => page(dir::SEARCH, "search.html", Value::from_serialize(search_page(ix))),
+        Job::Trends => page(dir::TRENDS, "trends.html", Value::from_serialize(trends::page(ix))),
         Job::NotFound => {
             let ctx = NotFoundPage {
                 layout: ix.layout(dir::HOME, "Page not found", ""),
