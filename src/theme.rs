@@ -34,6 +34,7 @@ const DEFAULT: &[(&str, &[u8])] = embed!(
     "templates/404.html",
     "templates/search.html",
     "templates/trends.html",
+    "templates/action_items.html",
     "static/debrief.css",
     "static/debrief.js",
     "static/search.js",

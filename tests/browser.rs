@@ -68,6 +68,21 @@ async fn the_site_works_from_disk_in_a_real_browser() {
     let visible = "return Array.from(document.querySelectorAll('[data-filter-item]')).filter(e => !e.hidden && e.offsetParent !== null).map(e => e.querySelector('a').textContent)";
     assert_eq!(js(&c, visible).await, json!(["Ledger: database connection pool exhausted"]));
 
+    // The action items filter by owner and status.
+    c.goto(&file_url(&out.join("action-items/index.html"))).await.unwrap();
+    let visible = "return Array.from(document.querySelectorAll('#all-items tbody tr')).filter(r => !r.hidden).map(r => r.dataset.owner + ' ' + r.dataset.state)";
+    let all = js(&c, visible).await.as_array().unwrap().len();
+    assert!(all > 10, "{all} rows");
+    js(&c, "var s = document.querySelector('form[data-table-filter] select[name=owner]'); s.value = '@notifications'; s.dispatchEvent(new Event('change', {bubbles: true})); return true").await;
+    assert_eq!(
+        js(&c, visible).await,
+        json!(["@notifications overdue", "@notifications overdue", "@notifications done"])
+    );
+    js(&c, "var s = document.querySelector('form[data-table-filter] select[name=state]'); s.value = 'done'; s.dispatchEvent(new Event('change', {bubbles: true})); return true").await;
+    assert_eq!(js(&c, visible).await, json!(["@notifications done"]));
+    let count = js(&c, "return document.querySelector('[data-filter-count]').textContent").await;
+    assert_eq!(count, format!("1 of {all} shown"));
+
     // The log catches errors: a script error on purpose shows up...
     js(&c, "setTimeout(() => { throw new Error('deliberate') }, 0); return true").await;
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -82,6 +97,7 @@ async fn the_site_works_from_disk_in_a_real_browser() {
         "status/index.html",
         "alerts/index.html",
         "trends/index.html",
+        "action-items/index.html",
         "search/index.html?q=ledger",
         "pages/how-we-run-incidents/index.html",
     ] {

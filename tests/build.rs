@@ -128,6 +128,8 @@ fn example_site_has_every_page() {
         "static/search.js",
         "search/index.html",
         "trends/index.html",
+        "action-items/index.html",
+        "action-items.ics",
         "search/index.js",
         "search/facets.js",
         "search/s/0.js",
@@ -391,6 +393,37 @@ fn the_trends_page_draws_each_figure_with_its_numbers() {
     );
     assert!(page.contains("<th scope=\"row\"><a href=\"../services/api/index.html\">api</a></th><td>4</td><td>3</td>"));
     assert!(page.contains("<tr class=\"is-overdue\"><th scope=\"row\">@api</th><td>2</td><td><span class=\"flag overdue\">2</span></td></tr>"));
+}
+
+#[test]
+fn every_action_item_is_listed_and_open_ones_are_in_the_calendar() {
+    let (_dir, out) = built(&fixture("trends"), &["--today", "2025-06-30"]);
+    let page = read(&out, "action-items/index.html");
+    // Every item of the built post-mortems: the in-review one is built too; the draft is not.
+    assert_eq!(page.matches("<tr data-state=").count(), 7);
+    let states: Vec<&str> = page.split("<tr data-state=\"").skip(1).map(|r| &r[..r.find('"').unwrap()]).collect();
+    assert_eq!(states, ["overdue", "overdue", "overdue", "open", "done", "done", "done"], "overdue first, by due date");
+    assert!(page.contains("data-owner=\"@api\" data-kind=\"prevent\" data-month=\"2025-01\" class=\"is-overdue\""));
+    assert!(page.contains("<a href=\"../incidents/inc-1/index.html\">INC-1</a>"));
+    assert!(
+        page.contains("<th scope=\"row\">@api</th><td>2</td><td><span class=\"flag overdue\">2</span></td><td>2</td>"),
+        "{page}"
+    );
+    assert!(page.contains("href=\"../action-items.ics\""));
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains("<a class=\"stat\" href=\"action-items/index.html\"><strong>4</strong> open action items</a>")
+    );
+
+    let ics = read(&out, "action-items.ics");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    assert!(!ics.replace("\r\n", "").contains('\n'), "every line ends in CRLF");
+    assert!(ics.split("\r\n").all(|l| l.len() <= 75), "lines fold at 75 octets");
+    let unfolded = ics.replace("\r\n ", "");
+    assert_eq!(unfolded.matches("BEGIN:VEVENT").count(), 4, "the open items with a due date");
+    assert_eq!(unfolded.matches("END:VEVENT").count(), 4);
+    assert!(unfolded.contains("UID:inc-3-2@debrief\r\nDTSTAMP:20250630T000000Z\r\nDTSTART;VALUE=DATE:20250301\r\nDTEND;VALUE=DATE:20250302\r\nSUMMARY:[INC-3] Page the API on-call when p99 latency exceeds 2 seconds (@api)\r\n"), "{unfolded}");
 }
 
 #[test]

@@ -145,6 +145,7 @@ pub struct Filters {
 pub struct HomePage {
     pub layout: Layout,
     pub incidents_href: String,
+    pub action_items_href: String,
     pub runbooks_href: String,
     pub alerts_href: String,
     pub status_href: String,
@@ -397,4 +398,36 @@ pub struct TrendsPage {
     pub services: Vec<ServiceTrendRow>,
     pub items: crate::trends::ItemTotals,
     pub owners: Vec<OwnerRow>,
+}
+
+/// One row of `/action-items/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AllItemsRow {
+    pub item: ActionItemRow,
+    pub incident: Link,
+    pub incident_id: String,
+    /// `overdue`, `open`, `done` or `wont-do`: what the status filter matches.
+    pub state: &'static str,
+    /// `2025-04`, or empty without a due date.
+    pub due_month: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerCount {
+    pub owner: String,
+    pub open: usize,
+    pub overdue: usize,
+    pub done: usize,
+}
+
+/// `/action-items/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionItemsPage {
+    pub layout: Layout,
+    pub items: Vec<AllItemsRow>,
+    pub owners: Vec<OwnerCount>,
+    pub kinds: Vec<String>,
+    pub months: Vec<String>,
+    pub totals: crate::trends::ItemTotals,
+    pub calendar: String,
 }

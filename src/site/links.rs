@@ -17,6 +17,7 @@ pub mod dir {
     pub const TAGS: &str = "tags";
     pub const SEARCH: &str = "search";
     pub const TRENDS: &str = "trends";
+    pub const ACTION_ITEMS: &str = "action-items";
 
     pub fn incident(slug: &str) -> String {
         format!("incidents/{slug}")

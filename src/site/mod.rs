@@ -1,6 +1,7 @@
 //! Rendering the site: the parsed `Site` in, `OutputFile`s out. Pure: no file
 //! system, no clock; "today" and every option arrive as data.
 
+pub mod action_items;
 pub mod context;
 pub mod feeds;
 pub mod links;
@@ -306,6 +307,8 @@ enum Job<'a> {
     Page(&'a crate::page::Page),
     Search,
     Trends,
+    ActionItems,
+    Calendar,
     NotFound,
     Feed,
     Export,
@@ -390,6 +393,8 @@ fn jobs<'a>(ix: &Index<'a>, facets: &Facets<'a>, theme: &'a Theme) -> Vec<Job<'a
         Job::Home,
         Job::Search,
         Job::Trends,
+        Job::ActionItems,
+        Job::Calendar,
         Job::RunbookList,
         Job::AlertList,
         Job::StatusList,
@@ -462,6 +467,8 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
         }
         Job::Search => page(dir::SEARCH, "search.html", Value::from_serialize(search_page(ix))),
         Job::Trends => page(dir::TRENDS, "trends.html", Value::from_serialize(trends::page(ix))),
+        Job::ActionItems => page(dir::ACTION_ITEMS, "action_items.html", Value::from_serialize(action_items::page(ix))),
+        Job::Calendar => Ok(OutputFile::new("action-items.ics", action_items::calendar(ix))),
         Job::NotFound => {
             let ctx = NotFoundPage {
                 layout: ix.layout(dir::HOME, "Page not found", ""),
@@ -505,6 +512,7 @@ fn home(ix: &Index) -> HomePage {
     HomePage {
         layout,
         incidents_href: ix.linker.page(from, dir::INCIDENTS),
+        action_items_href: ix.linker.page(from, dir::ACTION_ITEMS),
         runbooks_href: ix.linker.page(from, dir::RUNBOOKS),
         alerts_href: ix.linker.page(from, dir::ALERTS),
         status_href: ix.linker.page(from, dir::STATUS),
@@ -629,30 +637,7 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
     })
     .collect();
     let today = ix.today();
-    let action_items: Vec<ActionItemRow> = i
-        .action_items
-        .iter()
-        .map(|a| ActionItemRow {
-            text: a.text.clone(),
-            owner: a.owner.as_ref().map(|f| f.text.clone()).unwrap_or_default(),
-            due: a.due.as_ref().map(|f| f.text.clone()).unwrap_or_default(),
-            kind: a.kind.as_ref().map(|f| f.text.clone()).unwrap_or_default(),
-            status: match a.status {
-                ItemStatus::Open => "open",
-                ItemStatus::Done => "done",
-                ItemStatus::WontDo => "won't do",
-            },
-            overdue: is_overdue(a, today),
-            ticket: a.ticket.as_ref().map(|f| Link {
-                text: f.text.clone(),
-                href: if crate::render::is_safe_url(&f.text) && f.text.starts_with("http") {
-                    f.text.clone()
-                } else {
-                    String::new()
-                },
-            }),
-        })
-        .collect();
+    let action_items: Vec<ActionItemRow> = i.action_items.iter().map(|a| action_item_row(a, today)).collect();
     let (open_items, overdue_items) = ix.item_counts(i);
     let link_incident = |other: &Incident| Link {
         text: other.meta.title.clone(),
@@ -705,6 +690,30 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
             .collect(),
         changes_more: ix.git.changes.get(&i.meta.rel_path).map_or(0, |w| w.more),
         change_window: ix.site.settings.config.change_window.clone(),
+    }
+}
+
+/// One action item as the pages show it.
+pub fn action_item_row(a: &crate::action_item::ActionItem, today: chrono::NaiveDate) -> ActionItemRow {
+    ActionItemRow {
+        text: a.text.clone(),
+        owner: a.owner.as_ref().map(|f| f.text.clone()).unwrap_or_default(),
+        due: a.due.as_ref().map(|f| f.text.clone()).unwrap_or_default(),
+        kind: a.kind.as_ref().map(|f| f.text.clone()).unwrap_or_default(),
+        status: match a.status {
+            ItemStatus::Open => "open",
+            ItemStatus::Done => "done",
+            ItemStatus::WontDo => "won't do",
+        },
+        overdue: is_overdue(a, today),
+        ticket: a.ticket.as_ref().map(|f| Link {
+            text: f.text.clone(),
+            href: if crate::render::is_safe_url(&f.text) && f.text.starts_with("http") {
+                f.text.clone()
+            } else {
+                String::new()
+            },
+        }),
     }
 }
 

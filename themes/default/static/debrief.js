@@ -98,3 +98,33 @@
     });
   });
 })();
+
+/* Table filters (/action-items/): each select narrows the rows by the data
+   attribute of its name; "open" also keeps overdue rows. Without JS the
+   form stays hidden and every row shows. */
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-table-filter]"), function (form) {
+    var table = document.querySelector(form.getAttribute("data-table-filter"));
+    if (!table) return;
+    var count = form.querySelector("[data-filter-count]");
+    var rows = table.querySelectorAll("tbody tr[data-state]");
+    function apply() {
+      var want = {};
+      Array.prototype.forEach.call(form.querySelectorAll("select"), function (s) { if (s.value) want[s.name] = s.value; });
+      var shown = 0;
+      Array.prototype.forEach.call(rows, function (row) {
+        var ok = Object.keys(want).every(function (k) {
+          var v = row.getAttribute("data-" + k);
+          return v === want[k] || (k === "state" && want[k] === "open" && v === "overdue");
+        });
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      if (count) count.textContent = shown + " of " + rows.length + " shown";
+    }
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    apply();
+  });
+})();
