@@ -138,10 +138,20 @@ const REPEAT_DAYS: i64 = 90;
 
 /// The figures for the published post-mortems of `site` that pass `filter`.
 pub fn compute(site: &Site, filter: &Filter) -> Trends {
-    let today = site.settings.today.date;
-    let mut incidents: Vec<&Incident> = site.incidents.iter().filter(|i| counts(i, filter)).collect();
+    let incidents: Vec<&Incident> = site.incidents.iter().filter(|i| counts(i, filter)).collect();
+    figures(incidents, &site.settings.scale, site.settings.today.date)
+}
+
+/// The figures of the published post-mortems among `incidents` (a service's
+/// own, say, so that every service page together reads each post-mortem once).
+pub fn compute_for(incidents: &[&Incident], scale: &crate::severity::Scale, today: NaiveDate) -> Trends {
+    let published = incidents.iter().copied().filter(|i| counts(i, &Filter::default())).collect();
+    figures(published, scale, today)
+}
+
+fn figures(mut incidents: Vec<&Incident>, scale: &crate::severity::Scale, today: NaiveDate) -> Trends {
     incidents.sort_by(|a, b| (a.times.started, &a.meta.rel_path).cmp(&(b.times.started, &b.meta.rel_path)));
-    let mut severities: Vec<String> = site.settings.scale.levels.iter().map(|l| l.id.clone()).collect();
+    let mut severities: Vec<String> = scale.levels.iter().map(|l| l.id.clone()).collect();
     if incidents.iter().any(|i| i.severity_rank.is_none()) {
         severities.push("none".into());
     }

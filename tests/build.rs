@@ -396,6 +396,28 @@ fn the_trends_page_draws_each_figure_with_its_numbers() {
 }
 
 #[test]
+fn a_service_page_is_its_health_card() {
+    let (_dir, out) = built(&fixture("trends"), &["--today", "2025-06-30"]);
+    // api: INC-1, 2, 4, 5 resolved after 120, 180, 30 and 600 min; repeats on 1 Jan, 31 Mar, 1 Apr.
+    let api = read(&out, "services/api/index.html");
+    for needle in [
+        "<strong>4</strong> published post-mortems",
+        "<strong>3</strong> within 90 days of the one before",
+        "<strong>2 h 30 min</strong> median time to resolve (p90 7 h 54 min, over 4)",
+        "<strong>1</strong> open action items, 1 overdue",
+    ] {
+        assert!(api.contains(needle), "no {needle:?} in the api card");
+    }
+    let svg = &api[api.find("<svg ").unwrap()..api.find("</svg>").unwrap() + 6];
+    roxmltree::Document::parse(svg).expect("well-formed SVG");
+    // db: INC-2 and INC-3 (INC-7 is in review, so not counted), resolved after 180 and 60 min.
+    let db = read(&out, "services/db/index.html");
+    assert!(db.contains("<strong>2 h</strong> median time to resolve (p90 2 h 48 min, over 2)"), "{db}");
+    assert!(db.contains("<strong>2</strong> open action items, 1 overdue"));
+    assert!(!read(&out, "tags/index.html").contains("median time to resolve"), "tags have no health card");
+}
+
+#[test]
 fn every_action_item_is_listed_and_open_ones_are_in_the_calendar() {
     let (_dir, out) = built(&fixture("trends"), &["--today", "2025-06-30"]);
     let page = read(&out, "action-items/index.html");

@@ -340,6 +340,23 @@ pub struct TermPage {
     pub name: String,
     pub incidents: Vec<IncidentRow>,
     pub runbooks: Vec<RunbookRow>,
+    /// Services only: the health card.
+    pub health: Option<ServiceHealth>,
+}
+
+/// A service's health card, from its published post-mortems.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceHealth {
+    pub incidents: usize,
+    pub repeats: usize,
+    /// Median and p90 time to resolve, written out (`1 h 5 min`), when any resolved.
+    pub mttr_median: Option<String>,
+    pub mttr_p90: Option<String>,
+    pub mttr_count: usize,
+    pub open_items: usize,
+    pub overdue_items: usize,
+    /// Incidents per month by severity, as on `/trends/`.
+    pub chart: Option<ChartView>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -442,6 +442,7 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
                 kind,
                 incidents: incidents.iter().map(|i| ix.incident_row(&from, i)).collect(),
                 runbooks: runbooks.iter().map(|r| ix.runbook_row(&from, r)).collect(),
+                health: (kind == "Service").then(|| trends::service_health(ix, &name, &incidents)),
                 name,
             };
             page(&from, "term.html", Value::from_serialize(ctx))

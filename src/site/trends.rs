@@ -1,10 +1,11 @@
 //! `/trends/`: the figures of `trends::compute` as charts, each with the
 //! table of its numbers.
 
-use super::context::{ChartView, Link, OwnerRow, ServiceTrendRow, TrendsPage};
+use super::context::{ChartView, Link, OwnerRow, ServiceHealth, ServiceTrendRow, TrendsPage};
 use super::links::dir;
 use super::Index;
 use crate::chart::{self, Series};
+use crate::incident::Incident;
 use crate::trends::{Count, Metric, Trends};
 
 pub fn page(ix: &Index) -> TrendsPage {
@@ -41,6 +42,27 @@ pub fn page(ix: &Index) -> TrendsPage {
             .collect(),
         items: t.action_items.clone(),
         charts,
+    }
+}
+
+/// The health card of a service, from its own post-mortems.
+pub fn service_health(ix: &Index, name: &str, incidents: &[&Incident]) -> ServiceHealth {
+    let t = crate::trends::compute_for(incidents, &ix.site.settings.scale, ix.today());
+    let mttr = t.durations.iter().find(|m| m.name == "MTTR").expect("MTTR is one of the metrics");
+    let written =
+        |m: Option<f64>| m.map(|m| super::human_duration(chrono::Duration::seconds((m * 60.0).round() as i64)));
+    let mut chart = by_month(ix, &t);
+    chart.id = "service-by-month".into();
+    chart.title = format!("{name}: incidents per month, by severity");
+    ServiceHealth {
+        incidents: t.incidents,
+        repeats: t.services.iter().find(|s| s.name == name).map_or(0, |s| s.repeats_90d),
+        mttr_median: written(mttr.overall.median_minutes),
+        mttr_p90: written(mttr.overall.p90_minutes),
+        mttr_count: mttr.overall.count,
+        open_items: t.action_items.open,
+        overdue_items: t.action_items.overdue,
+        chart: (!t.months.is_empty()).then_some(chart),
     }
 }
 
