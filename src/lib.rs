@@ -23,6 +23,7 @@ pub mod search;
 pub mod section;
 pub mod settings;
 pub mod severity;
+pub mod similar;
 pub mod site;
 pub mod source;
 pub mod stats;

@@ -418,6 +418,41 @@ fn a_service_page_is_its_health_card() {
 }
 
 #[test]
+fn post_mortems_suggest_similar_past_incidents_and_say_why() {
+    let (_dir, out) = built(&fixture("trends"), &["--today", "2025-06-30"]);
+    let similar = |slug: &str| -> Vec<(String, String)> {
+        let page = read(&out, &format!("incidents/{slug}/index.html"));
+        let Some(start) = page.find("<ul class=\"plain similar\">") else { return Vec::new() };
+        let list = &page[start..page[start..].find("</ul>").unwrap() + start];
+        list.split("<li>")
+            .skip(1)
+            .map(|li| {
+                let id = &li[li.find("<span class=\"muted\">").unwrap() + 20..];
+                let reason = &li[li.find("small\">").unwrap() + 7..];
+                (id[..id.find(',').unwrap()].to_string(), reason[..reason.find("</span>").unwrap()].to_string())
+            })
+            .collect()
+    };
+    // INC-5 "Login errors the next morning" (api, configuration): INC-2 shares the service, the
+    // cause and "morning"; INC-1 the service and "errors"; INC-4 only the service.
+    assert_eq!(
+        similar("inc-5"),
+        [
+            (
+                "INC-2".to_string(),
+                "same service: api · same root cause: configuration · both mention morning".to_string()
+            ),
+            ("INC-1".to_string(), "same service: api · both mention errors".to_string()),
+            ("INC-4".to_string(), "same service: api".to_string()),
+        ]
+    );
+    assert_eq!(similar("inc-3"), [("INC-2".to_string(), "same service: db".to_string())]);
+    // 00:30 on 1 January in Tokyo is 15:30 UTC on 31 December: INC-2 is the earliest of all.
+    assert!(similar("inc-2").is_empty(), "the earliest has nothing before it");
+    assert_eq!(similar("inc-1")[0].0, "INC-2", "earlier by the clock, though later by the calendar");
+}
+
+#[test]
 fn every_action_item_is_listed_and_open_ones_are_in_the_calendar() {
     let (_dir, out) = built(&fixture("trends"), &["--today", "2025-06-30"]);
     let page = read(&out, "action-items/index.html");

@@ -193,6 +193,15 @@ pub struct ActionItemRow {
     pub ticket: Option<Link>,
 }
 
+/// A similar past incident, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct SimilarView {
+    pub link: Link,
+    pub id: String,
+    pub date: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct IncidentPage<'a> {
     pub layout: Layout,
@@ -216,6 +225,7 @@ pub struct IncidentPage<'a> {
     pub overdue_items: usize,
     pub runbooks: Vec<Link>,
     pub related: Vec<Link>,
+    pub similar: Vec<SimilarView>,
     pub prev: Option<Link>,
     pub next: Option<Link>,
     pub source: String,

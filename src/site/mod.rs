@@ -46,6 +46,8 @@ pub struct Index<'a> {
     incident_by_slug: HashMap<&'a str, &'a Incident>,
     /// Runbook slug → the post-mortems (newest first) whose `runbooks:` name it.
     runbook_users: HashMap<String, Vec<&'a Incident>>,
+    /// Similar past incidents of each of `incidents` (indices into it).
+    similar: Vec<Vec<crate::similar::Suggestion>>,
 }
 
 /// The runbook slug a `runbooks:` entry names (a leading `runbooks/` is allowed).
@@ -66,10 +68,14 @@ impl<'a> Index<'a> {
                 runbook_users.entry(runbook_ref_slug(&r.value)).or_default().push(i);
             }
         }
+        let t = std::time::Instant::now();
+        let similar = crate::similar::find(&incidents);
+        crate::check::stage_time("similar incidents", t);
         Index {
             site,
             git,
             runbook_users,
+            similar,
             linker: Linker { pretty: site.settings.config.pretty_urls },
             base_url: opts.base_url.clone().unwrap_or_else(|| site.settings.config.base_url.clone()),
             runbook_by_slug: runbooks.iter().map(|r| (r.meta.slug.as_str(), *r)).collect(),
@@ -674,6 +680,18 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
             .iter()
             .filter_map(|r| ix.incident_by_slug.get(crate::url::incident_slug(&r.value).as_str()))
             .map(|o| link_incident(o))
+            .collect(),
+        similar: ix.similar[n]
+            .iter()
+            .map(|s| {
+                let o = ix.incidents[s.index];
+                SimilarView {
+                    link: link_incident(o),
+                    id: o.meta.id.clone(),
+                    date: o.start_date().map(|d| d.to_string()).unwrap_or_default(),
+                    reason: s.reason(),
+                }
+            })
             .collect(),
         // Newest first: the previous (older) incident is the next in the list.
         prev: ix.incidents.get(n + 1).map(|o| link_incident(o)),
