@@ -97,28 +97,35 @@ pub struct BuildOptions {
     pub today: Option<NaiveDate>,
 }
 
+/// "Today", then the checked site (bodies rendered for a build), for the
+/// commands that go on from a check. What stops them is reported on stderr
+/// and comes back as the exit status.
+fn load(site_dir: &std::path::Path, today: Option<NaiveDate>, render: bool) -> Result<check::Checked, u8> {
+    let today = resolve_today(today, Format::Human).map_err(|e| {
+        eprintln!("error: {e}");
+        COULD_NOT_RUN
+    })?;
+    let run = if render { check::check_and_render(site_dir, today) } else { check::check(site_dir, today) };
+    run.map_err(|e| {
+        match e {
+            CheckError::Config(diags) => {
+                let colour = use_colour(std::io::stderr().is_terminal());
+                eprint!("{}", diagnostic::render(&diags, Format::Human, colour, 1));
+            }
+            CheckError::Setup(e) => eprintln!("error: {e:#}"),
+        }
+        COULD_NOT_RUN
+    })
+}
+
 /// `debrief build`: check, and only when there are no errors, render and
 /// swap in the new output. A failed build leaves the previous output as it was.
 pub fn build(opts: &BuildOptions) -> u8 {
-    let today = match resolve_today(opts.today, Format::Human) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return COULD_NOT_RUN;
-        }
-    };
     let colour = use_colour(std::io::stderr().is_terminal());
     let t0 = std::time::Instant::now();
-    let checked = match check::check_and_render(&opts.site_dir, today) {
+    let checked = match load(&opts.site_dir, opts.today, true) {
         Ok(c) => c,
-        Err(CheckError::Config(diags)) => {
-            eprint!("{}", diagnostic::render(&diags, Format::Human, colour, 1));
-            return COULD_NOT_RUN;
-        }
-        Err(CheckError::Setup(e)) => {
-            eprintln!("error: {e:#}");
-            return COULD_NOT_RUN;
-        }
+        Err(code) => return code,
     };
     check::stage_time("check+md", t0);
     print_notes(&checked.enrichment.notes, Format::Human);
@@ -174,24 +181,9 @@ pub struct StatsOptions {
 /// `debrief stats`: the trend figures of the published post-mortems. Content
 /// errors do not stop it (they are counted on stderr); an invalid config does.
 pub fn stats(opts: &StatsOptions) -> u8 {
-    let today = match resolve_today(opts.today, Format::Human) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return COULD_NOT_RUN;
-        }
-    };
-    let colour = use_colour(std::io::stderr().is_terminal());
-    let checked = match check::check(&opts.site_dir, today) {
+    let checked = match load(&opts.site_dir, opts.today, false) {
         Ok(c) => c,
-        Err(CheckError::Config(diags)) => {
-            eprint!("{}", diagnostic::render(&diags, Format::Human, colour, 1));
-            return COULD_NOT_RUN;
-        }
-        Err(CheckError::Setup(e)) => {
-            eprintln!("error: {e:#}");
-            return COULD_NOT_RUN;
-        }
+        Err(code) => return code,
     };
     let (errors, _) = diagnostic::counts(&checked.diagnostics);
     if errors > 0 {
