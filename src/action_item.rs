@@ -39,6 +39,18 @@ pub struct ActionItem {
     pub status: Status,
 }
 
+impl ActionItem {
+    /// The due date, when one is written and reads as a date.
+    pub fn due_date(&self) -> Option<chrono::NaiveDate> {
+        self.due.as_ref().and_then(|d| crate::time::parse_date(&d.text))
+    }
+
+    /// Open, and due before `today`.
+    pub fn is_overdue(&self, today: chrono::NaiveDate) -> bool {
+        self.status == Status::Open && self.due_date().is_some_and(|due| due < today)
+    }
+}
+
 /// What the action items section held.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Parsed {

@@ -155,7 +155,8 @@ fn figures(mut incidents: Vec<&Incident>, scale: &crate::severity::Scale, today:
     if incidents.iter().any(|i| i.severity_rank.is_none()) {
         severities.push("none".into());
     }
-    let (total_items, owners) = action_items(&incidents, today);
+    let (total_items, owners) = tally_items(&incidents, today);
+    let owners = owners.into_iter().map(|o| o.items).filter(|o| o.open > 0).collect();
     Trends {
         today: today.to_string(),
         incidents: incidents.len(),
@@ -289,48 +290,58 @@ fn services(incidents: &[&Incident]) -> Vec<ServiceCount> {
     out
 }
 
-fn action_items(incidents: &[&Incident], today: NaiveDate) -> (ItemTotals, Vec<OwnerItems>) {
+/// One owner's action items: `items` (open, overdue and the overdue ones)
+/// and how many are done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerTally {
+    pub items: OwnerItems,
+    pub done: usize,
+}
+
+/// Every action item of `incidents`, counted: the totals, and each owner
+/// with any item, most overdue first (then most open, then by name). The
+/// trend figures and `/action-items/` both count with this.
+pub fn tally_items(incidents: &[&Incident], today: NaiveDate) -> (ItemTotals, Vec<OwnerTally>) {
     let mut totals = ItemTotals::default();
-    let mut owners: BTreeMap<String, OwnerItems> = BTreeMap::new();
+    let mut owners: BTreeMap<String, OwnerTally> = BTreeMap::new();
     for i in incidents {
         for a in &i.action_items {
             totals.total += 1;
+            let owner = a.owner.as_ref().map(|o| o.text.as_str()).filter(|o| !o.is_empty()).unwrap_or("(no owner)");
+            let row = owners.entry(owner.to_string()).or_insert_with(|| OwnerTally {
+                items: OwnerItems { owner: owner.to_string(), open: 0, overdue: 0, overdue_items: Vec::new() },
+                done: 0,
+            });
             match a.status {
-                ItemStatus::Done => totals.done += 1,
+                ItemStatus::Done => (totals.done, row.done) = (totals.done + 1, row.done + 1),
                 ItemStatus::WontDo => totals.wont_do += 1,
-                ItemStatus::Open => {}
+                ItemStatus::Open => (totals.open, row.items.open) = (totals.open + 1, row.items.open + 1),
             }
-            if a.status != ItemStatus::Open {
+            if !a.is_overdue(today) {
                 continue;
             }
-            totals.open += 1;
-            let owner = a.owner.as_ref().map_or("(no owner)", |o| o.text.as_str()).to_string();
-            let row = owners.entry(owner.clone()).or_insert_with(|| OwnerItems {
-                owner,
-                open: 0,
-                overdue: 0,
-                overdue_items: Vec::new(),
+            let due = a.due_date().expect("an overdue item has a due date");
+            totals.overdue += 1;
+            row.items.overdue += 1;
+            row.items.overdue_items.push(OverdueItem {
+                incident: i.meta.id.clone(),
+                item: a.text.clone(),
+                due: due.to_string(),
+                days_overdue: (today - due).num_days(),
+                source: i.meta.rel_path.clone(),
             });
-            row.open += 1;
-            let due = a.due.as_ref().and_then(|d| crate::time::parse_date(&d.text));
-            if let Some(due) = due.filter(|d| *d < today) {
-                totals.overdue += 1;
-                row.overdue += 1;
-                row.overdue_items.push(OverdueItem {
-                    incident: i.meta.id.clone(),
-                    item: a.text.clone(),
-                    due: due.to_string(),
-                    days_overdue: (today - due).num_days(),
-                    source: i.meta.rel_path.clone(),
-                });
-            }
         }
     }
-    let mut out: Vec<OwnerItems> = owners.into_values().collect();
+    let mut out: Vec<OwnerTally> = owners.into_values().collect();
     for o in &mut out {
-        o.overdue_items.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then_with(|| a.incident.cmp(&b.incident)));
+        o.items
+            .overdue_items
+            .sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then_with(|| a.incident.cmp(&b.incident)));
     }
-    out.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then_with(|| a.owner.cmp(&b.owner)));
+    out.sort_by(|a, b| {
+        let (a, b) = (&a.items, &b.items);
+        b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then_with(|| a.owner.cmp(&b.owner))
+    });
     (totals, out)
 }
 

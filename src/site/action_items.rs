@@ -2,7 +2,7 @@
 //! `/action-items.ics`, a calendar of the open ones' due dates that owners
 //! can subscribe to.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use super::context::{ActionItemsPage, AllItemsRow, Link, OwnerCount};
@@ -24,9 +24,7 @@ pub fn page(ix: &Index) -> ActionItemsPage {
                 Status::WontDo => "wont-do",
             };
             items.push(AllItemsRow {
-                due_month: crate::time::parse_date(&item.due)
-                    .map(|d| d.format("%Y-%m").to_string())
-                    .unwrap_or_default(),
+                due_month: a.due_date().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default(),
                 state,
                 incident: Link { text: i.meta.title.clone(), href: ix.linker.page(from, &dir::incident(&i.meta.slug)) },
                 incident_id: i.meta.id.clone(),
@@ -39,24 +37,11 @@ pub fn page(ix: &Index) -> ActionItemsPage {
     items.sort_by(|a, b| {
         (rank(a.state), &a.item.due, &a.incident_id).cmp(&(rank(b.state), &b.item.due, &b.incident_id))
     });
-    let mut owners: BTreeMap<String, OwnerCount> = BTreeMap::new();
-    let mut totals = crate::trends::ItemTotals::default();
-    for row in &items {
-        let owner = if row.item.owner.is_empty() { "(no owner)".to_string() } else { row.item.owner.clone() };
-        let o = owners.entry(owner.clone()).or_insert(OwnerCount { owner, open: 0, overdue: 0, done: 0 });
-        totals.total += 1;
-        match row.state {
-            "overdue" => {
-                (o.open, o.overdue, totals.open, totals.overdue) =
-                    (o.open + 1, o.overdue + 1, totals.open + 1, totals.overdue + 1)
-            }
-            "open" => (o.open, totals.open) = (o.open + 1, totals.open + 1),
-            "done" => (o.done, totals.done) = (o.done + 1, totals.done + 1),
-            _ => totals.wont_do += 1,
-        }
-    }
-    let mut owners: Vec<OwnerCount> = owners.into_values().collect();
-    owners.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then_with(|| a.owner.cmp(&b.owner)));
+    let (totals, owners) = crate::trends::tally_items(&ix.incidents, today);
+    let owners: Vec<OwnerCount> = owners
+        .into_iter()
+        .map(|o| OwnerCount { owner: o.items.owner, open: o.items.open, overdue: o.items.overdue, done: o.done })
+        .collect();
     let kinds: BTreeSet<String> = items.iter().map(|r| r.item.kind.clone()).filter(|k| !k.is_empty()).collect();
     let months: BTreeSet<String> = items.iter().map(|r| r.due_month.clone()).filter(|m| !m.is_empty()).collect();
     ActionItemsPage {
@@ -83,7 +68,7 @@ pub fn calendar(ix: &Index) -> String {
     let stamp = ix.today().format("%Y%m%dT000000Z");
     for i in &ix.incidents {
         for (n, a) in i.action_items.iter().enumerate() {
-            let due = a.due.as_ref().and_then(|d| crate::time::parse_date(&d.text));
+            let due = a.due_date();
             let (Status::Open, Some(due)) = (a.status, due) else { continue };
             let owner = a.owner.as_ref().map_or(String::new(), |o| format!(" ({})", o.text));
             line("BEGIN:VEVENT".into());

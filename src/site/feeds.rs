@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::links::dir;
-use super::{duration_between, is_overdue, status_label, Index};
+use super::{duration_between, status_label, Index};
 use crate::yaml::Value as Yaml;
 
 use crate::text::escape_markup as xml_escape;
@@ -187,7 +187,7 @@ pub fn incidents_json(ix: &Index) -> String {
                         kind: field(&a.kind),
                         status: a.status,
                         ticket: field(&a.ticket),
-                        overdue: is_overdue(a, today),
+                        overdue: a.is_overdue(today),
                     })
                     .collect(),
                 extra: i.extra.iter().map(|(k, v)| (k.clone(), to_json(v))).collect(),

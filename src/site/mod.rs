@@ -154,11 +154,7 @@ impl<'a> Index<'a> {
 
     fn severity(&self, from: &str, id: &Option<String>, rank: Option<usize>) -> Option<Severity> {
         let id = id.as_ref()?;
-        let class = match rank {
-            Some(r) if r < 4 => format!("sev-{}", r + 1),
-            _ => "sev-other".into(),
-        };
-        Some(Severity { id: id.clone(), class, href: self.linker.page(from, &dir::severity(id)) })
+        Some(Severity { id: id.clone(), class: severity_class(rank), href: self.linker.page(from, &dir::severity(id)) })
     }
 
     fn service_links(&self, from: &str, names: &[String]) -> Vec<Link> {
@@ -167,7 +163,7 @@ impl<'a> Index<'a> {
 
     fn item_counts(&self, i: &Incident) -> (usize, usize) {
         let open: Vec<_> = i.action_items.iter().filter(|a| a.status == ItemStatus::Open).collect();
-        let overdue = open.iter().filter(|a| is_overdue(a, self.today())).count();
+        let overdue = open.iter().filter(|a| a.is_overdue(self.today())).count();
         (open.len(), overdue)
     }
 
@@ -254,9 +250,13 @@ impl<'a> Index<'a> {
     }
 }
 
-pub fn is_overdue(item: &crate::action_item::ActionItem, today: chrono::NaiveDate) -> bool {
-    item.status == ItemStatus::Open
-        && item.due.as_ref().and_then(|d| crate::time::parse_date(&d.text)).is_some_and(|due| due < today)
+/// The CSS class of a severity badge (or chart band): `sev-1` … `sev-4` for
+/// the first four levels of the scale, `sev-other` for the rest and for none.
+pub fn severity_class(rank: Option<usize>) -> String {
+    match rank {
+        Some(r) if r < 4 => format!("sev-{}", r + 1),
+        _ => "sev-other".into(),
+    }
 }
 
 pub fn status_label(s: Option<Status>) -> &'static str {
@@ -724,7 +724,7 @@ pub fn action_item_row(a: &crate::action_item::ActionItem, today: chrono::NaiveD
             ItemStatus::Done => "done",
             ItemStatus::WontDo => "won't do",
         },
-        overdue: is_overdue(a, today),
+        overdue: a.is_overdue(today),
         ticket: a.ticket.as_ref().map(|f| Link {
             text: f.text.clone(),
             href: if crate::render::is_safe_url(&f.text) && f.text.starts_with("http") {

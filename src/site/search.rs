@@ -22,7 +22,7 @@ fn entries<'a>(ix: &Index<'a>) -> Vec<Entry<'a>> {
     for r in &ix.runbooks {
         let rank = r.severity.as_ref().and_then(|s| ix.site.settings.scale.parse(s)).map(|l| l.rank);
         let mut e = entry(ix, Kind::Runbook, &r.meta, dir::runbook(&r.meta.slug));
-        e.severity_class = ix.severity("", &r.severity, rank).map(|s| s.class);
+        e.severity_class = r.severity.as_ref().map(|_| super::severity_class(rank));
         e.severity = r.severity.as_deref();
         e.date = r.last_reviewed.map(|d| d.to_string());
         e.services = vec![r.service.as_str()];
@@ -42,7 +42,7 @@ fn entries<'a>(ix: &Index<'a>) -> Vec<Entry<'a>> {
     incidents.sort_by_key(|i| i.severity_rank.unwrap_or(usize::MAX));
     for i in incidents {
         let mut e = entry(ix, Kind::Incident, &i.meta, dir::incident(&i.meta.slug));
-        e.severity_class = ix.severity("", &i.severity, i.severity_rank).map(|s| s.class);
+        e.severity_class = i.severity.as_ref().map(|_| super::severity_class(i.severity_rank));
         e.severity = i.severity.as_deref();
         e.date = i.start_date().map(|d| d.to_string());
         e.services = i.services.iter().map(String::as_str).collect();

@@ -76,10 +76,7 @@ fn by_month(ix: &Index, t: &Trends) -> ChartView {
             let rank = ix.site.settings.scale.levels.iter().position(|l| &l.id == name);
             Series {
                 name: name.clone(),
-                class: match rank {
-                    Some(r) if r < 4 => format!("sev-{}", r + 1),
-                    _ => "sev-other".into(),
-                },
+                class: super::severity_class(rank),
                 values: t.months.iter().map(|m| m.counts[k] as f64).collect(),
             }
         })
