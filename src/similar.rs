@@ -52,38 +52,39 @@ impl Suggestion {
     }
 }
 
-/// A post-mortem's heaviest words, weights normalised to length 1.
-type Profile = Vec<(String, f64)>;
+/// A post-mortem's heaviest words (ids into `Vocabulary::words`), weights
+/// normalised to length 1.
+type Profile = Vec<(u32, f64)>;
 
 /// For each of `incidents`, its suggestions (best first).
 pub fn find(incidents: &[&Incident]) -> Vec<Vec<Suggestion>> {
-    let counts: Vec<HashMap<String, u32>> = incidents.par_iter().map(|i| word_counts(i)).collect();
-    let mut df: HashMap<&str, u32> = HashMap::default();
-    for c in &counts {
-        for w in c.keys() {
-            *df.entry(w.as_str()).or_default() += 1;
-        }
-    }
+    let counts: Vec<Words> = incidents.par_iter().map(|i| Words::new(i)).collect();
+    let vocab = Vocabulary::new(&counts);
     let n = incidents.len() as f64;
-    let profiles: Vec<Profile> = counts.par_iter().map(|c| profile(c, &df, n)).collect();
+    let profiles: Vec<Profile> = vocab.docs.par_iter().map(|c| profile(c, &vocab, n)).collect();
     // Newest first: a list cut to its first entries keeps the most recent.
     let mut order: Vec<usize> = (0..incidents.len()).collect();
     order.sort_by(|&a, &b| incidents[b].times.started.cmp(&incidents[a].times.started).then(a.cmp(&b)));
-    let mut by_word: HashMap<&str, Vec<(usize, f64)>> = HashMap::default();
-    let mut by_service: HashMap<&str, Vec<usize>> = HashMap::default();
-    for &d in &order {
-        for (w, weight) in &profiles[d] {
-            by_word.entry(w.as_str()).or_default().push((d, *weight));
+    let starts: Vec<i64> = order.iter().map(|&d| start_key(incidents[d])).collect();
+    let mut by_word: Vec<Vec<(Rank, f64)>> = vec![Vec::new(); vocab.words.len()];
+    let mut by_service: HashMap<&str, Vec<Rank>> = HashMap::default();
+    for (rank, &d) in order.iter().enumerate() {
+        let rank = rank as Rank;
+        for &(w, weight) in &profiles[d] {
+            by_word[w as usize].push((rank, weight));
         }
         for s in &incidents[d].services {
-            by_service.entry(s.as_str()).or_default().push(d);
+            by_service.entry(s.as_str()).or_default().push(rank);
         }
     }
-    let lists = Lists { incidents, profiles: &profiles, by_word, by_service };
-    (0..incidents.len()).into_par_iter().map(|d| lists.suggest(d)).collect()
+    let lists = Lists { incidents, vocab: &vocab, profiles: &profiles, order: &order, starts, by_word, by_service };
+    (0..incidents.len())
+        .into_par_iter()
+        .map_init(|| Scores::new(incidents.len()), |scores, d| lists.suggest(d, scores))
+        .collect()
 }
 
-/// Words that say nothing about what happened (beyond the search stop words).
+/// Words that say nothing about what happened (beyond the search stop words). Sorted.
 const COMMON: &[&str] = &[
     "about", "after", "again", "all", "also", "any", "because", "before", "both", "can", "could", "did", "does",
     "during", "each", "for", "hour", "hours", "how", "minute", "minutes", "more", "most", "not", "off", "only",
@@ -91,32 +92,89 @@ const COMMON: &[&str] = &[
     "what", "when", "where", "who", "why", "will", "would", "you",
 ];
 
-/// The words of the title and the summary: what the incident was about,
-/// at a tenth of the cost of the whole text.
-fn word_counts(i: &Incident) -> HashMap<String, u32> {
-    let mut counts = HashMap::default();
-    let text = [i.meta.title.as_str(), i.meta.summary.as_str()];
-    for t in text.iter().flat_map(|t| tokenize::tokens(t)) {
-        // Numbers (times, dates, counts) say little about what happened.
-        let useful = t.chars().count() >= 3
-            && !tokenize::is_stop_word(&t)
-            && !COMMON.contains(&t.as_str())
-            && !t.chars().all(|c| c.is_numeric());
-        if useful {
-            *counts.entry(t).or_default() += 1;
-        }
-    }
-    counts
+/// The useful words of a post-mortem's title and summary (what the incident
+/// was about, at a tenth of the cost of the whole text): one string holding
+/// them all, and where each one is in it.
+struct Words {
+    text: String,
+    spans: Vec<std::ops::Range<usize>>,
 }
 
-fn profile(counts: &HashMap<String, u32>, df: &HashMap<&str, u32>, n: f64) -> Profile {
-    let mut weights: Vec<(String, f64)> = counts
+impl Words {
+    fn new(i: &Incident) -> Self {
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        for (_, w) in [i.meta.title.as_str(), i.meta.summary.as_str()].iter().flat_map(|t| tokenize::words(t)) {
+            let at = text.len();
+            tokenize::normalise_into(&mut text, w);
+            let token = &text[at..];
+            // Numbers (times, dates, counts) say little about what happened.
+            let useful = token.chars().nth(2).is_some()
+                && !tokenize::is_stop_word(token)
+                && COMMON.binary_search(&token).is_err()
+                && !token.chars().all(|c| c.is_numeric());
+            if useful {
+                spans.push(at..text.len());
+            } else {
+                text.truncate(at);
+            }
+        }
+        Words { text, spans }
+    }
+}
+
+/// Every word once, with an id: the later steps index arrays instead of
+/// hashing strings.
+struct Vocabulary<'a> {
+    words: Vec<&'a str>,
+    /// How many post-mortems use each word.
+    df: Vec<u32>,
+    /// Each post-mortem's (word id, count), by id.
+    docs: Vec<Vec<(u32, u32)>>,
+}
+
+impl<'a> Vocabulary<'a> {
+    fn new(all: &'a [Words]) -> Self {
+        let mut ids: HashMap<&str, u32> = HashMap::default();
+        let mut vocab = Vocabulary { words: Vec::new(), df: Vec::new(), docs: Vec::with_capacity(all.len()) };
+        let mut mine: Vec<u32> = Vec::new();
+        for doc in all {
+            mine.clear();
+            for span in &doc.spans {
+                let w = &doc.text[span.clone()];
+                mine.push(*ids.entry(w).or_insert_with(|| {
+                    vocab.words.push(w);
+                    vocab.df.push(0);
+                    vocab.words.len() as u32 - 1
+                }));
+            }
+            mine.sort_unstable();
+            let mut counts: Vec<(u32, u32)> = Vec::with_capacity(mine.len());
+            for &id in &mine {
+                match counts.last_mut() {
+                    Some((last, c)) if *last == id => *c += 1,
+                    _ => {
+                        counts.push((id, 1));
+                        vocab.df[id as usize] += 1;
+                    }
+                }
+            }
+            vocab.docs.push(counts);
+        }
+        vocab
+    }
+}
+
+fn profile(counts: &[(u32, u32)], vocab: &Vocabulary, n: f64) -> Profile {
+    let df = &vocab.df;
+    let mut weights: Vec<(u32, f64)> = counts
         .iter()
         // A word in one post-mortem only matches nothing; one in most of them says nothing.
-        .filter(|(w, _)| (2..=(n as u32 / 4).max(2)).contains(&df[w.as_str()]))
-        .map(|(w, &c)| (w.clone(), (1.0 + f64::from(c).ln()) * (n / f64::from(df[w.as_str()])).ln()))
+        .filter(|&&(w, _)| (2..=(n as u32 / 4).max(2)).contains(&df[w as usize]))
+        .map(|&(w, c)| (w, (1.0 + f64::from(c).ln()) * (n / f64::from(df[w as usize])).ln()))
         .collect();
-    weights.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let word = |id: u32| vocab.words[id as usize];
+    weights.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| word(a.0).cmp(word(b.0))));
     weights.truncate(TERMS);
     let norm = weights.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
     if norm > 0.0 {
@@ -125,42 +183,79 @@ fn profile(counts: &HashMap<String, u32>, df: &HashMap<&str, u32>, n: f64) -> Pr
     weights
 }
 
+/// When a post-mortem started, as a number that sorts the same way (no
+/// start sorts first, as `None` does).
+fn start_key(i: &Incident) -> i64 {
+    i.times.started.map_or(i64::MIN, |t| t.timestamp_micros())
+}
+
+/// A post-mortem's place among all of them, newest first.
+type Rank = u32;
+
+/// One thread's candidate scores: a slot per post-mortem, and the slots in use.
+struct Scores {
+    score: Vec<f64>,
+    touched: Vec<usize>,
+}
+
+impl Scores {
+    fn new(n: usize) -> Self {
+        Scores { score: vec![0.0; n], touched: Vec::new() }
+    }
+
+    /// Every added amount is positive, so a zero slot is an unused one.
+    fn add(&mut self, o: usize, amount: f64) {
+        if self.score[o] == 0.0 {
+            self.touched.push(o);
+        }
+        self.score[o] += amount;
+    }
+}
+
 /// Every post-mortem's profile, and the lists to find candidates in (newest first).
 struct Lists<'a, 'i> {
     incidents: &'a [&'i Incident],
+    vocab: &'a Vocabulary<'a>,
     profiles: &'a [Profile],
-    by_word: HashMap<&'a str, Vec<(usize, f64)>>,
-    by_service: HashMap<&'i str, Vec<usize>>,
+    /// Post-mortems newest first; a `Rank` is a place in it.
+    order: &'a [usize],
+    /// Their `start_key`s, in that order.
+    starts: Vec<i64>,
+    by_word: Vec<Vec<(Rank, f64)>>,
+    by_service: HashMap<&'i str, Vec<Rank>>,
 }
 
 impl Lists<'_, '_> {
-    fn suggest(&self, d: usize) -> Vec<Suggestion> {
+    fn suggest(&self, d: usize, scores: &mut Scores) -> Vec<Suggestion> {
         let me = self.incidents[d];
         let Some(start) = me.times.started else { return Vec::new() };
         // Lists are newest first: skip to the first post-mortem that started before this one.
-        let earlier_from = |list: &[usize]| list.partition_point(|&o| self.incidents[o].times.started >= Some(start));
-        let mut scores: HashMap<usize, f64> = HashMap::default();
-        for (w, x) in &self.profiles[d] {
-            let list = &self.by_word[w.as_str()];
-            let from = list.partition_point(|&(o, _)| self.incidents[o].times.started >= Some(start));
-            for &(o, y) in list[from..].iter().take(PER_TERM) {
-                *scores.entry(o).or_default() += 0.6 * x * y;
+        // Ranks from `first` on started before this post-mortem (lists hold ranks in order).
+        let me_start = start.timestamp_micros();
+        let first = self.starts.partition_point(|&s| s >= me_start) as Rank;
+        for &(w, x) in &self.profiles[d] {
+            let list = &self.by_word[w as usize];
+            for &(o, y) in list[list.partition_point(|&(o, _)| o < first)..].iter().take(PER_TERM) {
+                scores.add(self.order[o as usize], 0.6 * x * y);
             }
         }
         for s in &me.services {
             let list = &self.by_service[s.as_str()];
-            for &o in list[earlier_from(list)..].iter().take(PER_SERVICE) {
-                *scores.entry(o).or_default() += 0.2;
+            for &o in list[list.partition_point(|&o| o < first)..].iter().take(PER_SERVICE) {
+                scores.add(self.order[o as usize], 0.2);
             }
         }
-        if let Some(c) = me.root_cause_category.as_ref().filter(|c| c.as_str() != "unknown") {
-            for (o, score) in scores.iter_mut() {
-                if self.incidents[*o].root_cause_category.as_ref() == Some(c) {
-                    *score += 0.2;
-                }
+        let cause = me.root_cause_category.as_ref().filter(|c| c.as_str() != "unknown");
+        let mut best: Vec<(usize, f64)> = Vec::new();
+        for o in scores.touched.drain(..) {
+            let mut score = std::mem::take(&mut scores.score[o]);
+            if cause.is_some() && self.incidents[o].root_cause_category.as_ref() == cause {
+                score += 0.2;
+            }
+            if score > 0.15 && o != d {
+                best.push((o, score));
             }
         }
-        let mut best: Vec<(usize, f64)> = scores.into_iter().filter(|(o, s)| *s > 0.15 && *o != d).collect();
         best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         best.truncate(SHOWN);
         best.into_iter().map(|(o, score)| self.explain(d, o, score)).collect()
@@ -171,7 +266,10 @@ impl Lists<'_, '_> {
         let (a, b) = (self.incidents[d], self.incidents[o]);
         let mut shared: Vec<(f64, &str)> = self.profiles[d]
             .iter()
-            .filter_map(|(w, x)| self.profiles[o].iter().find(|(v, _)| v == w).map(|(_, y)| (x * y, w.as_str())))
+            .filter_map(|(w, x)| {
+                let (_, y) = self.profiles[o].iter().find(|(v, _)| v == w)?;
+                Some((x * y, self.vocab.words[*w as usize]))
+            })
             .collect();
         shared.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1)));
         Suggestion {
@@ -191,6 +289,11 @@ impl Lists<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_words_are_sorted_for_binary_search() {
+        assert!(COMMON.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn reasons_read_as_a_sentence() {
