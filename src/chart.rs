@@ -24,9 +24,10 @@ const TOP: f64 = 12.0;
 /// Bars per label, the series stacked (incidents per month by severity).
 pub fn stacked_bars(title: &str, desc: &str, labels: &[String], series: &[Series]) -> String {
     let totals: Vec<f64> = (0..labels.len()).map(|i| series.iter().map(|s| s.values[i]).sum()).collect();
-    let max = nice_max(totals.iter().cloned().fold(0.0, f64::max));
+    let scale = Scale::new(&totals);
+    let max = scale.top;
     let mut svg = open(title, desc);
-    axis(&mut svg, max, "");
+    axis(&mut svg, &scale, "");
     let slot = (WIDTH - LEFT) / labels.len().max(1) as f64;
     let bar = (slot * 0.8).max(1.0);
     for (i, label) in labels.iter().enumerate() {
@@ -57,9 +58,11 @@ pub fn stacked_bars(title: &str, desc: &str, labels: &[String], series: &[Series
 
 /// Bars side by side per label (median and p90 per quarter).
 pub fn grouped_bars(title: &str, desc: &str, labels: &[String], series: &[Series], unit: &str) -> String {
-    let max = nice_max(series.iter().flat_map(|s| s.values.iter().cloned()).fold(0.0, f64::max));
+    let all: Vec<f64> = series.iter().flat_map(|s| s.values.iter().cloned()).collect();
+    let scale = Scale::new(&all);
+    let max = scale.top;
     let mut svg = open(title, desc);
-    axis(&mut svg, max, unit);
+    axis(&mut svg, &scale, unit);
     let slot = (WIDTH - LEFT) / labels.len().max(1) as f64;
     let bar = (slot * 0.8 / series.len().max(1) as f64).max(1.0);
     for (i, label) in labels.iter().enumerate() {
@@ -102,11 +105,12 @@ fn y(v: f64, max: f64) -> f64 {
     TOP + plot - if max > 0.0 { v / max * plot } else { 0.0 }
 }
 
-/// Four gridlines with their values.
-fn axis(svg: &mut String, max: f64, unit: &str) {
-    for k in 0..=4 {
-        let v = max * k as f64 / 4.0;
-        let yy = y(v, max);
+/// A gridline at every step, with its value.
+fn axis(svg: &mut String, scale: &Scale, unit: &str) {
+    let steps = (scale.top / scale.step).round() as usize;
+    for k in 0..=steps {
+        let v = scale.step * k as f64;
+        let yy = y(v, scale.top);
         let _ = write!(
             svg,
             r#"<line class="grid" x1="{LEFT}" x2="{WIDTH}" y1="{yy:.1}" y2="{yy:.1}"/><text class="tick" x="{:.1}" y="{:.1}" text-anchor="end">{}{}</text>"#,
@@ -147,21 +151,49 @@ fn legend(svg: &mut String, series: &[Series]) {
     }
 }
 
-/// The axis top: the maximum rounded up to 1, 2, 2.5 or 5 times a power of ten.
-pub fn nice_max(max: f64) -> f64 {
-    if max <= 0.0 {
-        return 1.0;
-    }
-    let power = 10f64.powf(max.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * power).find(|v| *v >= max).unwrap_or(10.0 * power)
+/// The value axis: gridlines every `step` (1, 2, 2.5 or 5 times a power of
+/// ten; whole numbers when every value is whole, so counts never get a
+/// 0.5 line), up to `top`, the first gridline at or above the largest value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Scale {
+    step: f64,
+    top: f64,
 }
 
-fn trim_number(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.1}")
+impl Scale {
+    fn new(values: &[f64]) -> Scale {
+        let max = values.iter().cloned().fold(0.0, f64::max);
+        let whole = values.iter().all(|v| v.fract() == 0.0);
+        if max <= 0.0 {
+            return Scale { step: 1.0, top: 1.0 };
+        }
+        // About four gridlines above zero.
+        let rough = max / 4.0;
+        let power = 10f64.powf(rough.log10().floor());
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+            .iter()
+            .map(|m| m * power)
+            .filter(|s| !whole || (s.fract() == 0.0 && *s >= 1.0))
+            .find(|s| *s >= rough)
+            .unwrap_or(if whole { rough.ceil().max(1.0) } else { 10.0 * power });
+        Scale { step, top: step * (max / step - 1e-9).ceil().max(1.0) }
     }
+}
+
+/// `5`, `2.5`, `10,000`.
+fn trim_number(v: f64) -> String {
+    if (v - v.round()).abs() >= 1e-9 {
+        return format!("{v:.1}");
+    }
+    let digits = (v.round() as i64).unsigned_abs().to_string();
+    let mut out = if v < 0.0 { String::from("-") } else { String::new() };
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -169,12 +201,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn axis_tops_are_round() {
-        assert_eq!(nice_max(0.0), 1.0);
-        assert_eq!(nice_max(7.0), 10.0);
-        assert_eq!(nice_max(321.0), 500.0);
-        assert_eq!(nice_max(20.0), 20.0);
-        assert_eq!(nice_max(0.3), 0.5);
+    fn axes_step_by_round_numbers_and_counts_by_whole_ones() {
+        let scale = |values: &[f64]| {
+            let s = Scale::new(values);
+            (s.step, s.top)
+        };
+        assert_eq!(scale(&[]), (1.0, 1.0));
+        assert_eq!(scale(&[1.0, 1.0]), (1.0, 1.0), "one incident a month: no 0.25 lines");
+        assert_eq!(scale(&[3.0, 1.0]), (1.0, 3.0));
+        assert_eq!(scale(&[7.0]), (2.0, 8.0));
+        assert_eq!(scale(&[10_000.0]), (2500.0, 10_000.0));
+        assert_eq!(scale(&[321.0]), (100.0, 400.0));
+        assert_eq!(scale(&[0.3, 0.1]), (0.1, 0.30000000000000004));
+        assert_eq!(scale(&[9.2, 5.0]), (2.5, 10.0));
+        assert_eq!(scale(&[50.0]), (20.0, 60.0));
+        assert_eq!(
+            (trim_number(10_000.0), trim_number(2.5), trim_number(-1234.0)),
+            ("10,000".into(), "2.5".into(), "-1,234".into())
+        );
     }
 
     #[test]

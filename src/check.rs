@@ -32,6 +32,8 @@ pub struct RunOptions {
     pub render: bool,
     /// Check strictly only the documents changed since this revision; the rest warn.
     pub changed_since: Option<String>,
+    /// Find in git when post-mortems without `published_at` were published (for `stats`).
+    pub publication_dates: bool,
 }
 
 /// Why a site could not be checked at all (exit status 2).
@@ -71,7 +73,8 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
     let config = config::load(site_dir).map_err(CheckError::Config)?;
     let settings = Settings::new(config, today);
     let listing = source::list(site_dir).map_err(CheckError::Setup)?;
-    let files_checked = listing.files.len() + listing.diagnostics.len();
+    let log = usize::from(!settings.config.trends.incident_log.trim().is_empty());
+    let files_checked = listing.files.len() + listing.diagnostics.len() + log;
     // Reading and parsing in one parallel pass: each text is dropped once parsed.
     let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = listing
         .files
@@ -82,8 +85,16 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
         })
         .collect();
     let mut diagnostics = listing.diagnostics;
-    let mut site =
-        Site { settings, incidents: Vec::new(), runbooks: Vec::new(), statuses: Vec::new(), pages: Vec::new() };
+    let (incident_log, log_diags) = crate::incident_log::load(site_dir, &settings);
+    diagnostics.extend(log_diags);
+    let mut site = Site {
+        settings,
+        incidents: Vec::new(),
+        runbooks: Vec::new(),
+        statuses: Vec::new(),
+        pages: Vec::new(),
+        incident_log,
+    };
     let mut drafts = std::collections::HashSet::new();
     for (doc, diags) in parsed {
         diagnostics.extend(diags);
@@ -102,7 +113,10 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
     }
     diagnostics.extend(validate::cross_document(&site));
     let t = std::time::Instant::now();
-    let (enrichment, git_diags) = crate::git::enrich(&site, &crate::git::Options { site_dir, for_site: render });
+    let (enrichment, git_diags) = crate::git::enrich(
+        &site,
+        &crate::git::Options { site_dir, for_site: render, publication_dates: opts.publication_dates },
+    );
     stage_time("git", t);
     diagnostics.extend(git_diags);
     diagnostics.extend(validate::stale_by_history(&site, &enrichment));

@@ -60,7 +60,7 @@ pub fn check(opts: &CheckOptions) -> u8 {
     };
     let colour = use_colour(std::io::stdout().is_terminal());
     let mut out = std::io::stdout().lock();
-    let run = check::RunOptions { render: false, changed_since: opts.changed_since.clone() };
+    let run = check::RunOptions { changed_since: opts.changed_since.clone(), ..check::RunOptions::default() };
     match check::run(&opts.site_dir, today, &run) {
         Ok(checked) => {
             print_notes(&checked.enrichment.notes, opts.format);
@@ -100,13 +100,12 @@ pub struct BuildOptions {
 /// "Today", then the checked site (bodies rendered for a build), for the
 /// commands that go on from a check. What stops them is reported on stderr
 /// and comes back as the exit status.
-fn load(site_dir: &std::path::Path, today: Option<NaiveDate>, render: bool) -> Result<check::Checked, u8> {
+fn load(site_dir: &std::path::Path, today: Option<NaiveDate>, run: &check::RunOptions) -> Result<check::Checked, u8> {
     let today = resolve_today(today, Format::Human).map_err(|e| {
         eprintln!("error: {e}");
         COULD_NOT_RUN
     })?;
-    let run = if render { check::check_and_render(site_dir, today) } else { check::check(site_dir, today) };
-    run.map_err(|e| {
+    check::run(site_dir, today, run).map_err(|e| {
         match e {
             CheckError::Config(diags) => {
                 let colour = use_colour(std::io::stderr().is_terminal());
@@ -123,7 +122,8 @@ fn load(site_dir: &std::path::Path, today: Option<NaiveDate>, render: bool) -> R
 pub fn build(opts: &BuildOptions) -> u8 {
     let colour = use_colour(std::io::stderr().is_terminal());
     let t0 = std::time::Instant::now();
-    let checked = match load(&opts.site_dir, opts.today, true) {
+    let run = check::RunOptions { render: true, ..check::RunOptions::default() };
+    let checked = match load(&opts.site_dir, opts.today, &run) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -181,7 +181,8 @@ pub struct StatsOptions {
 /// `debrief stats`: the trend figures of the published post-mortems. Content
 /// errors do not stop it (they are counted on stderr); an invalid config does.
 pub fn stats(opts: &StatsOptions) -> u8 {
-    let checked = match load(&opts.site_dir, opts.today, false) {
+    let run = check::RunOptions { publication_dates: true, ..check::RunOptions::default() };
+    let checked = match load(&opts.site_dir, opts.today, &run) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -192,7 +193,8 @@ pub fn stats(opts: &StatsOptions) -> u8 {
         );
     }
     let t = std::time::Instant::now();
-    let trends = crate::trends::compute(&checked.site, &opts.filter);
+    let cx = crate::trends::Context { settings: &checked.site.settings, dates: &checked.enrichment.dates };
+    let trends = crate::trends::compute(&checked.site, &cx, &opts.filter);
     check::stage_time("trends", t);
     let text = if opts.overdue {
         crate::stats::render_overdue(&trends, opts.format)

@@ -32,6 +32,7 @@ pub struct Config {
     pub incidents: IncidentsConfig,
     pub action_items: ActionItemsConfig,
     pub runbooks: RunbooksConfig,
+    pub trends: TrendsConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -68,6 +69,123 @@ pub struct RunbooksConfig {
     pub review_every: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrendsConfig {
+    pub metrics: MetricsConfig,
+    /// How soon after resolution a post-mortem should be published:
+    /// `5 business days`, or a duration such as `7d`.
+    pub publish_within: String,
+    /// The severities that must have a post-mortem (empty: the scale's top two).
+    pub post_mortem_required: Vec<String>,
+    /// A CSV of every incident (`id,severity[,started_at,title]`), exported
+    /// from the paging or incident tool, so incidents with no post-mortem
+    /// count too. Relative to the site folder; empty for none.
+    pub incident_log: String,
+}
+
+/// Where each duration starts and ends. An empty point is the default one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MetricsConfig {
+    #[serde(rename = "MTTD")]
+    pub mttd: Span,
+    #[serde(rename = "MTTA")]
+    pub mtta: Span,
+    #[serde(rename = "MTTM")]
+    pub mttm: Span,
+    #[serde(rename = "MTTR")]
+    pub mttr: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Span {
+    pub from: String,
+    pub to: String,
+}
+
+impl Span {
+    /// (from, to), with an empty point read as its default.
+    pub fn points<'a>(&'a self, default_end: &'a str) -> (&'a str, &'a str) {
+        let or = |p: &'a str, d: &'a str| if p.is_empty() { d } else { p };
+        (or(&self.from, "started_at"), or(&self.to, default_end))
+    }
+}
+
+impl MetricsConfig {
+    /// Each metric's name, its span as configured, and its default end
+    /// (FireHydrant's definitions: every metric starts at `started_at`).
+    pub fn spans(&self) -> [(&'static str, &Span, &'static str); 4] {
+        [
+            ("MTTD", &self.mttd, "detected_at"),
+            ("MTTA", &self.mtta, "acknowledged_at"),
+            ("MTTM", &self.mttm, "mitigated_at"),
+            ("MTTR", &self.mttr, "resolved_at"),
+        ]
+    }
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        let span = |to: &str| Span { from: "started_at".into(), to: to.into() };
+        MetricsConfig {
+            mttd: span("detected_at"),
+            mtta: span("acknowledged_at"),
+            mttm: span("mitigated_at"),
+            mttr: span("resolved_at"),
+        }
+    }
+}
+
+impl Default for TrendsConfig {
+    fn default() -> Self {
+        TrendsConfig {
+            metrics: MetricsConfig::default(),
+            publish_within: "5 business days".into(),
+            post_mortem_required: Vec::new(),
+            incident_log: String::new(),
+        }
+    }
+}
+
+/// A publication target: `5 business days` (Monday to Friday) or a
+/// calendar duration (`7d`, `2w`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishTarget {
+    BusinessDays(i64),
+    Days(i64),
+}
+
+impl PublishTarget {
+    pub fn parse(s: &str) -> Option<PublishTarget> {
+        let s = s.trim().to_ascii_lowercase();
+        let words: Vec<&str> = s.split_whitespace().collect();
+        match words.as_slice() {
+            [n, "business" | "working", "day" | "days"] | [n, "bd"] => n.parse().ok().map(PublishTarget::BusinessDays),
+            [n, "day" | "days"] => n.parse().ok().map(PublishTarget::Days),
+            [one] => {
+                if let Some(n) = one.strip_suffix("bd") {
+                    return n.parse().ok().map(PublishTarget::BusinessDays);
+                }
+                let d = parse_duration(one)?;
+                (d.num_seconds() % 86_400 == 0).then(|| PublishTarget::Days(d.num_days()))
+            }
+            _ => None,
+        }
+    }
+
+    /// `5 business days`, `7 days`.
+    pub fn describe(self) -> String {
+        match self {
+            PublishTarget::BusinessDays(1) => "1 business day".into(),
+            PublishTarget::BusinessDays(n) => format!("{n} business days"),
+            PublishTarget::Days(1) => "1 day".into(),
+            PublishTarget::Days(n) => format!("{n} days"),
+        }
+    }
+}
+
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
@@ -100,6 +218,7 @@ impl Default for Config {
             incidents: IncidentsConfig::default(),
             action_items: ActionItemsConfig::default(),
             runbooks: RunbooksConfig::default(),
+            trends: TrendsConfig::default(),
         }
     }
 }
@@ -188,6 +307,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "incidents",
             "action_items",
             "runbooks",
+            "trends",
         ],
     ),
     ("repos", &["*"]),
@@ -196,6 +316,12 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ("incidents.section_aliases", &["*"]),
     ("action_items", &["required", "types", "vague_phrases"]),
     ("runbooks", &["required_sections", "review_every"]),
+    ("trends", &["metrics", "publish_within", "post_mortem_required", "incident_log"]),
+    ("trends.metrics", &["MTTD", "MTTA", "MTTM", "MTTR"]),
+    ("trends.metrics.MTTD", &["from", "to"]),
+    ("trends.metrics.MTTA", &["from", "to"]),
+    ("trends.metrics.MTTM", &["from", "to"]),
+    ("trends.metrics.MTTR", &["from", "to"]),
 ];
 
 /// Fields an action item can be required to have.
@@ -384,6 +510,54 @@ fn check_values(config: &Config, positions: &yaml::Positions, loc: &Locator, out
             );
         }
     }
+    let trends = &config.trends;
+    for (name, span, default_end) in trends.metrics.spans() {
+        for (end, point) in [("from", &span.from), ("to", &span.to)] {
+            if !point.is_empty() && !crate::incident::TIMESTAMP_KEYS.contains(&point.as_str()) {
+                bad(
+                    &format!("trends.metrics.{name}.{end}"),
+                    format!("`{point}` is not a post-mortem timestamp"),
+                    &format!("use one of: {}", crate::incident::TIMESTAMP_KEYS.join(", ")),
+                );
+            }
+        }
+        let (from, to) = span.points(default_end);
+        let order = |k: &str| crate::incident::TIMESTAMP_KEYS.iter().position(|t| *t == k);
+        if let (Some(a), Some(b)) = (order(from), order(to)) {
+            if a >= b {
+                bad(
+                    &format!("trends.metrics.{name}"),
+                    format!("{name} would run from `{from}` to `{to}`, which is not forwards in time"),
+                    "make `to` a later timestamp than `from` (started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved)",
+                );
+            }
+        }
+    }
+    let scale = crate::severity::Scale::from_config(&config.severities);
+    for (i, level) in trends.post_mortem_required.iter().enumerate() {
+        if scale.parse(level).is_none() {
+            bad(
+                &format!("trends.post_mortem_required.{i}"),
+                format!("`{level}` is not a severity of this site"),
+                &format!("use levels of `severities`: {}", scale.ids()),
+            );
+        }
+    }
+    let log = Path::new(&trends.incident_log);
+    if log.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+        bad(
+            "trends.incident_log",
+            format!("`{}` is not a path inside the site folder", trends.incident_log),
+            "give the log's path relative to the site folder, without `..`, such as incidents.csv",
+        );
+    }
+    if PublishTarget::parse(&trends.publish_within).is_none() {
+        bad(
+            "trends.publish_within",
+            format!("`{}` is not a publication target", trends.publish_within),
+            "write a number of business days (`5 business days`) or a duration such as 7d",
+        );
+    }
     if config.action_items.types.is_empty() {
         bad(
             "action_items.types",
@@ -462,6 +636,43 @@ runbooks:
     }
 
     #[test]
+    fn metric_spans_and_targets_are_checked() {
+        let c = parse("trends:\n  metrics:\n    MTTA: { from: detected_at }\n  publish_within: 3bd\n").unwrap();
+        assert_eq!(c.trends.metrics.mtta, Span { from: "detected_at".into(), to: String::new() });
+        assert_eq!(c.trends.metrics.mttr.to, "resolved_at");
+        assert_eq!(PublishTarget::parse(&c.trends.publish_within), Some(PublishTarget::BusinessDays(3)));
+        let diags = parse(
+            "trends:\n  metrics:\n    MTTR: { from: resolved_at, to: detected_at }\n    MTTD: { to: noticed_at }\n  publish_within: soon\n",
+        )
+        .unwrap_err();
+        let got: Vec<(usize, &str)> = diags.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(got[0].1.contains("not forwards in time"), "{got:?}");
+        assert!(got[1].1.contains("`noticed_at` is not a post-mortem timestamp"), "{got:?}");
+        assert_eq!(got[2], (5, "`soon` is not a publication target"));
+        let diags = parse("trends:\n  metrics:\n    MTTX: {}\n").unwrap_err();
+        assert!(diags[0].help.contains("MTTD"), "{}", diags[0].help);
+    }
+
+    #[test]
+    fn publish_targets_read_as_written() {
+        use PublishTarget::*;
+        for (text, want) in [
+            ("5 business days", Some(BusinessDays(5))),
+            ("1 working day", Some(BusinessDays(1))),
+            ("10bd", Some(BusinessDays(10))),
+            ("7d", Some(Days(7))),
+            ("2w", Some(Days(14))),
+            ("14 days", Some(Days(14))),
+            ("36h", None),
+            ("fast", None),
+        ] {
+            assert_eq!(PublishTarget::parse(text), want, "{text}");
+        }
+        assert_eq!(BusinessDays(5).describe(), "5 business days");
+    }
+
+    #[test]
     fn wrong_types_are_reported() {
         let diags = parse("pretty_urls: [1]\n").unwrap_err();
         assert_eq!(diags[0].code, Code::ConfigInvalid);
@@ -475,7 +686,7 @@ runbooks:
         let Value::Map(top) = &v.root else { panic!() };
         let top_keys: Vec<&str> = top.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(top_keys, known_at("").unwrap());
-        for section in ["incidents", "action_items", "runbooks"] {
+        for section in ["incidents", "action_items", "runbooks", "trends"] {
             let Some(Value::Map(entries)) = v.root.get(section) else { panic!() };
             let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
             assert_eq!(keys, known_at(section).unwrap(), "{section}");

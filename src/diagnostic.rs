@@ -81,6 +81,7 @@ rules! {
     ActionItemMissingTicket = ("E033", "action-item-missing-ticket", Error, "An action item has no ticket (only when `action_items.required` lists `ticket`)."),
     CommitNotFound = ("E034", "commit-not-found", Error, "A `root_cause.commits` entry does not resolve to a commit in the configured repositories."),
     CommitAmbiguous = ("E035", "commit-ambiguous", Error, "A short commit id in `root_cause.commits` matches more than one commit."),
+    IncidentLogInvalid = ("E036", "incident-log-invalid", Error, "A row of the incident log (`trends.incident_log`) has no id, an unknown severity or an unreadable date."),
     ConfigUnknownKey = ("E040", "config-unknown-key", Error, "`debrief.yml` has a key debrief does not know (check stops with exit status 2)."),
     ConfigInvalid = ("E041", "config-invalid", Error, "A `debrief.yml` value is invalid (check stops with exit status 2)."),
     // Warnings.

@@ -12,7 +12,7 @@ use git2::{DiffOptions, ErrorCode, ObjectType, Repository};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::Spanned;
-use crate::incident::Incident;
+use crate::incident::{Incident, Status};
 use crate::model::Site;
 use crate::text::quote;
 
@@ -581,6 +581,8 @@ pub struct Options<'a> {
     /// For the site: every page's dates and each root-cause commit's changed
     /// files. Without it (`check`), only what the rules need.
     pub for_site: bool,
+    /// The dates of published post-mortems without `published_at` (for `stats`).
+    pub publication_dates: bool,
 }
 
 /// Runs every git query the site needs. Problems with the content (commits
@@ -607,7 +609,13 @@ pub fn enrich(site: &Site, opts: &Options) -> (Enrichment, Vec<Diagnostic>) {
         let wanted: HashSet<String> = if opts.for_site {
             documents(site).into_iter().collect()
         } else {
-            site.runbooks.iter().filter(|r| r.last_reviewed.is_none()).map(|r| r.meta.rel_path.clone()).collect()
+            let unreviewed = site.runbooks.iter().filter(|r| r.last_reviewed.is_none()).map(|r| &r.meta);
+            let unpublished = site
+                .incidents
+                .iter()
+                .filter(|i| opts.publication_dates && i.status == Some(Status::Published) && i.published_on.is_none())
+                .map(|i| &i.meta);
+            unreviewed.chain(unpublished).map(|m| m.rel_path.clone()).collect()
         };
         let dates = (!wanted.is_empty()).then(|| page_dates(git_dir, prefix, &wanted));
         crate::check::stage_time("git: page history", t);

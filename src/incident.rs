@@ -24,6 +24,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "acknowledged_at",
     "mitigated_at",
     "resolved_at",
+    "published_at",
     "timezone",
     "services",
     "detected_by",
@@ -51,6 +52,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// As written in front matter: `draft`, `in-review`, `published`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::InReview => "in-review",
+            Status::Published => "published",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Status> {
         match fold(s).as_str() {
             "draft" => Some(Status::Draft),
@@ -79,6 +89,8 @@ pub struct Incident {
     pub severity_rank: Option<usize>,
     pub status: Option<Status>,
     pub times: Times,
+    /// The day the post-mortem was published (`published_at`), if written.
+    pub published_on: Option<NaiveDate>,
     pub zone: Zone,
     pub services: Vec<String>,
     pub tags: Vec<String>,
@@ -130,6 +142,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Incident {
             "add `resolved_at:` with the time the incident was resolved",
         );
     }
+    let published_on = published_on(ctx, zone, &times);
     let detected_by = one_of(ctx, "detected_by", DETECTED_BY);
     let root_cause_category = root_cause(ctx);
     let commits = commits(ctx);
@@ -141,6 +154,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Incident {
         severity_rank,
         status,
         times,
+        published_on,
         zone,
         services: ctx.list("services").into_iter().map(|s| s.value).collect(),
         tags: ctx.list("tags").into_iter().map(|s| s.value).collect(),
@@ -264,6 +278,33 @@ fn times(ctx: &mut Ctx, zone: Zone) -> Times {
         mitigated: get("mitigated_at"),
         resolved: get("resolved_at"),
     }
+}
+
+/// `published_at`: a date, or a timestamp read as the day it names; not
+/// before the incident was resolved.
+fn published_on(ctx: &mut Ctx, zone: Zone, times: &Times) -> Option<NaiveDate> {
+    let v = ctx.spanned_text("published_at")?;
+    let day =
+        crate::time::parse_date(&v.value).or_else(|| parse_timestamp(&v.value, zone).ok().map(|t| t.date_naive()));
+    let Some(day) = day else {
+        ctx.report(
+            v.span,
+            Code::DateInvalid,
+            format!("`published_at` is `{}`, not a date", quote(&v.value, 30)),
+            "write the day the post-mortem was published as YYYY-MM-DD",
+        );
+        return None;
+    };
+    if let Some(resolved) = times.resolved.filter(|r| r.date_naive() > day) {
+        ctx.report(
+            v.span,
+            Code::TimestampsOutOfOrder,
+            format!("`published_at` ({day}) is before `resolved_at` ({})", resolved.date_naive()),
+            "check both: a post-mortem is published after the incident is resolved",
+        );
+        return None;
+    }
+    Some(day)
 }
 
 fn one_of(ctx: &mut Ctx, key: &str, allowed: &'static [&'static str]) -> Option<String> {

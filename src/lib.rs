@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod git;
 pub mod incident;
+pub mod incident_log;
 pub mod markdown;
 pub mod model;
 pub mod output;

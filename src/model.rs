@@ -15,6 +15,8 @@ pub struct Site {
     pub runbooks: Vec<Runbook>,
     pub statuses: Vec<StatusTemplate>,
     pub pages: Vec<Page>,
+    /// Every incident, from the incident tool's export (`trends.incident_log`).
+    pub incident_log: Vec<crate::incident_log::LoggedIncident>,
 }
 
 /// One parsed document of any kind.

@@ -165,7 +165,7 @@ pub fn read(rel: &str, path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
     Ok(SourceFile { rel_path: rel.to_string(), kind, path_id: rest.trim_end_matches(".md").to_string(), text })
 }
 
-fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+pub fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
     let file = fs::File::open(path)?;
     let size = file.metadata()?.len();
     if size > MAX_FILE_BYTES {
@@ -179,7 +179,7 @@ fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
+pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::trends::{Metric, OwnerItems, Trends};
+use crate::trends::{Coverage, Metric, OwnerItems, Publication, Trends};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum StatsFormat {
@@ -104,6 +104,8 @@ fn table(t: &Trends) -> String {
     for s in t.services.iter().take(15) {
         let _ = writeln!(w, "  {:>5}  {:<24} {} repeats", s.incidents, s.name, s.repeats_90d);
     }
+    publication(w, &t.publication);
+    coverage(w, &t.coverage);
     let a = &t.action_items;
     let _ = writeln!(
         w,
@@ -114,6 +116,72 @@ fn table(t: &Trends) -> String {
         let _ = writeln!(w, "  {:<24} {:>4} open {:>4} overdue", o.owner, o.open, o.overdue);
     }
     out
+}
+
+fn publication(w: &mut String, p: &Publication) {
+    let days = |d: Option<f64>| d.map_or("—".into(), |d| format!("{d:.1}"));
+    let _ = writeln!(w, "\nTime to publish the post-mortem (target: {} after resolution)", p.target);
+    let _ = writeln!(
+        w,
+        "  {} of {} within target ({}); median {}, p90 {} {}",
+        p.within_target,
+        p.count,
+        p.within_target_percent.map_or("—".into(), |v| format!("{v:.1}%")),
+        days(p.median_days),
+        days(p.p90_days),
+        p.unit
+    );
+    if let Some(note) = &p.note {
+        let _ = writeln!(w, "  {note}");
+    }
+    for q in &p.quarters {
+        let _ = writeln!(
+            w,
+            "  {}  {:>4} of {:<4} within target  median {:>5}  p90 {:>5}",
+            q.quarter,
+            q.within_target,
+            q.count,
+            days(q.median_days),
+            days(q.p90_days)
+        );
+    }
+    for l in p.late.iter().take(10) {
+        let _ = writeln!(
+            w,
+            "  late: {}  {} {} (resolved {}, published {} by {})  {}",
+            l.incident, l.days, p.unit, l.resolved, l.published, l.published_by, l.source
+        );
+    }
+    for l in p.awaiting.iter().take(10) {
+        let _ = writeln!(
+            w,
+            "  awaiting: {}  {}, resolved {} ({} {} ago)  {}",
+            l.incident, l.status, l.resolved, l.days, p.unit, l.source
+        );
+    }
+}
+
+fn coverage(w: &mut String, c: &Coverage) {
+    let from = if c.from_log {
+        "post-mortems and the incident log"
+    } else {
+        "post-mortems only; set trends.incident_log to count incidents with none"
+    };
+    let _ = writeln!(w, "\nIncidents of {} with a published post-mortem ({from})", c.severities.join(", "));
+    let _ = writeln!(
+        w,
+        "  {} of {} ({})",
+        c.with_post_mortem,
+        c.incidents,
+        c.percent.map_or("—".into(), |v| format!("{v:.1}%"))
+    );
+    for u in c.without.iter().take(15) {
+        let _ = writeln!(
+            w,
+            "  without: {}  {}  {}  post-mortem: {}  {}",
+            u.incident, u.severity, u.started, u.post_mortem, u.title
+        );
+    }
 }
 
 fn durations(w: &mut String, m: &Metric) {
@@ -173,6 +241,24 @@ fn csv(t: &Trends) -> String {
         rows.push(["service".into(), s.name.clone(), "incidents".into(), s.incidents.to_string()]);
         rows.push(["service".into(), s.name.clone(), "repeats_90d".into(), s.repeats_90d.to_string()]);
     }
+    let p = &t.publication;
+    let mut publish = |group: &str, count: usize, within: usize, median: Option<f64>, p90: Option<f64>| {
+        rows.push(["publication".into(), group.into(), "count".into(), count.to_string()]);
+        rows.push(["publication".into(), group.into(), "within_target".into(), within.to_string()]);
+        rows.push(["publication".into(), group.into(), format!("median_{}", p.unit.replace(' ', "_")), number(median)]);
+        rows.push(["publication".into(), group.into(), format!("p90_{}", p.unit.replace(' ', "_")), number(p90)]);
+    };
+    publish("all", p.count, p.within_target, p.median_days, p.p90_days);
+    for q in &p.quarters {
+        publish(&q.quarter, q.count, q.within_target, q.median_days, q.p90_days);
+    }
+    rows.push(["publication".into(), "all".into(), "missing".into(), p.missing.to_string()]);
+    rows.push(["publication".into(), "all".into(), "awaiting".into(), p.awaiting.len().to_string()]);
+    let c = &t.coverage;
+    let group = c.severities.join(" ");
+    rows.push(["coverage".into(), group.clone(), "incidents".into(), c.incidents.to_string()]);
+    rows.push(["coverage".into(), group.clone(), "with_post_mortem".into(), c.with_post_mortem.to_string()]);
+    rows.push(["coverage".into(), group, "percent".into(), number(c.percent)]);
     let a = &t.action_items;
     for (k, v) in
         [("total", a.total), ("open", a.open), ("overdue", a.overdue), ("done", a.done), ("wont_do", a.wont_do)]

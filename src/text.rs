@@ -142,9 +142,23 @@ pub fn quote(s: &str, max: usize) -> String {
     }
 }
 
+/// A figure to one decimal, without a trailing `.0`: `5`, `9.2`, `66.7`.
+pub fn number(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_drop_a_trailing_zero() {
+        assert_eq!(
+            (number(5.0), number(9.2), number(66.66), number(0.04)),
+            ("5".into(), "9.2".into(), "66.7".into(), "0".into())
+        );
+    }
 
     #[test]
     fn distances() {

@@ -7,14 +7,18 @@
 //! draw it. A metric leaves out the incidents that lack one of its
 //! timestamps and says how many; a missing timestamp never counts as zero.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Weekday};
 use serde::Serialize;
 
 use crate::action_item::Status as ItemStatus;
+use crate::config::PublishTarget;
+use crate::git::PageDates;
 use crate::incident::{Incident, Status, Times};
+use crate::incident_log::LoggedIncident;
 use crate::model::Site;
+use crate::settings::Settings;
 
 /// Which post-mortems count (by the day they started, as written; inclusive).
 #[derive(Debug, Clone, Default)]
@@ -40,9 +44,86 @@ pub struct Trends {
     pub root_causes: Vec<Count>,
     pub detected_by: Vec<Count>,
     pub services: Vec<ServiceCount>,
+    pub publication: Publication,
+    pub coverage: Coverage,
     pub action_items: ItemTotals,
     /// Owners with open items, most overdue first.
     pub owners: Vec<OwnerItems>,
+}
+
+/// How soon post-mortems were published after the incident was resolved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Publication {
+    /// `5 business days`.
+    pub target: String,
+    /// In the target's unit: business days, or calendar days.
+    pub unit: &'static str,
+    /// Post-mortems with both a resolution and a publication day.
+    pub count: usize,
+    pub within_target: usize,
+    /// Percent of `count` within the target, to one decimal.
+    pub within_target_percent: Option<f64>,
+    pub median_days: Option<f64>,
+    pub p90_days: Option<f64>,
+    pub quarters: Vec<PublicationQuarter>,
+    /// Published ones over the target, latest first.
+    pub late: Vec<LatePostMortem>,
+    /// Drafts and reviews whose incident was resolved longer ago than the target.
+    pub awaiting: Vec<LatePostMortem>,
+    pub missing: usize,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicationQuarter {
+    pub quarter: String,
+    pub count: usize,
+    pub within_target: usize,
+    pub median_days: Option<f64>,
+    pub p90_days: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LatePostMortem {
+    pub incident: String,
+    pub title: String,
+    pub resolved: String,
+    /// When it was published (empty for one still awaiting publication).
+    pub published: String,
+    /// `published_at`, or `git` (the commit that added the file).
+    pub published_by: &'static str,
+    /// Days (in the target's unit) from resolution to publication, or to today.
+    pub days: i64,
+    pub status: String,
+    pub source: String,
+}
+
+/// How many incidents of the severities that require one have a published post-mortem.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coverage {
+    /// `SEV-1`, `SEV-2`.
+    pub severities: Vec<String>,
+    /// Incidents of those severities: post-mortems in any state, and rows of
+    /// the incident log that no post-mortem has the id of.
+    pub incidents: usize,
+    pub with_post_mortem: usize,
+    pub percent: Option<f64>,
+    /// Whether an incident log was read (otherwise only post-mortems count).
+    pub from_log: bool,
+    /// The ones without a published post-mortem, most severe then newest first.
+    pub without: Vec<Uncovered>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Uncovered {
+    pub incident: String,
+    pub title: String,
+    pub severity: String,
+    pub started: String,
+    /// `draft`, `in-review`, or `none` (only in the incident log).
+    pub post_mortem: String,
+    /// The post-mortem's source file, if there is one.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -125,31 +206,50 @@ pub struct OverdueItem {
     pub source: String,
 }
 
-/// The four durations, as FireHydrant defines them: each from `started_at`.
-type Pick = fn(&Times) -> Option<DateTime<FixedOffset>>;
-const METRICS: [(&str, &str, Pick); 4] = [
-    ("MTTD", "detected_at", |t| t.detected),
-    ("MTTA", "acknowledged_at", |t| t.acknowledged),
-    ("MTTM", "mitigated_at", |t| t.mitigated),
-    ("MTTR", "resolved_at", |t| t.resolved),
-];
+/// One of the lifecycle timestamps, by its front-matter key.
+fn point(t: &Times, key: &str) -> Option<DateTime<FixedOffset>> {
+    match key {
+        "started_at" => t.started,
+        "detected_at" => t.detected,
+        "acknowledged_at" => t.acknowledged,
+        "mitigated_at" => t.mitigated,
+        "resolved_at" => t.resolved,
+        _ => None,
+    }
+}
 
 const REPEAT_DAYS: i64 = 90;
 
-/// The figures for the published post-mortems of `site` that pass `filter`.
-pub fn compute(site: &Site, filter: &Filter) -> Trends {
-    let incidents: Vec<&Incident> = site.incidents.iter().filter(|i| counts(i, filter)).collect();
-    figures(incidents, &site.settings.scale, site.settings.today.date)
+/// What the figures are computed from, besides the post-mortems.
+pub struct Context<'a> {
+    pub settings: &'a Settings,
+    /// Page dates from git, by source path: a post-mortem without
+    /// `published_at` counts as published when its file was first committed.
+    pub dates: &'a HashMap<String, PageDates>,
 }
 
-/// The figures of the published post-mortems among `incidents` (a service's
-/// own, say, so that every service page together reads each post-mortem once).
-pub fn compute_for(incidents: &[&Incident], scale: &crate::severity::Scale, today: NaiveDate) -> Trends {
-    let published = incidents.iter().copied().filter(|i| counts(i, &Filter::default())).collect();
-    figures(published, scale, today)
+/// The figures for the post-mortems of `site` that pass `filter` (the
+/// published ones, except where a figure is about the others).
+pub fn compute(site: &Site, cx: &Context, filter: &Filter) -> Trends {
+    let incidents: Vec<&Incident> = site.incidents.iter().filter(|i| passes(i, filter)).collect();
+    let log: Vec<&LoggedIncident> = if filter.service.is_some() {
+        // The log has no services: with a service filter, only post-mortems count.
+        Vec::new()
+    } else {
+        site.incident_log.iter().filter(|l| in_range(l.started, filter)).collect()
+    };
+    figures(incidents, &log, cx)
 }
 
-fn figures(mut incidents: Vec<&Incident>, scale: &crate::severity::Scale, today: NaiveDate) -> Trends {
+/// The figures of `incidents` (a service's own, say, so that every service
+/// page together reads each post-mortem once).
+pub fn compute_for(incidents: &[&Incident], cx: &Context) -> Trends {
+    figures(incidents.to_vec(), &[], cx)
+}
+
+fn figures(all: Vec<&Incident>, log: &[&LoggedIncident], cx: &Context) -> Trends {
+    let (scale, today) = (&cx.settings.scale, cx.settings.today.date);
+    let mut incidents: Vec<&Incident> = all.iter().copied().filter(|i| i.status == Some(Status::Published)).collect();
     incidents.sort_by(|a, b| (a.times.started, &a.meta.rel_path).cmp(&(b.times.started, &b.meta.rel_path)));
     let mut severities: Vec<String> = scale.levels.iter().map(|l| l.id.clone()).collect();
     if incidents.iter().any(|i| i.severity_rank.is_none()) {
@@ -157,33 +257,241 @@ fn figures(mut incidents: Vec<&Incident>, scale: &crate::severity::Scale, today:
     }
     let (total_items, owners) = tally_items(&incidents, today);
     let owners = owners.into_iter().map(|o| o.items).filter(|o| o.open > 0).collect();
+    let metrics = &cx.settings.config.trends.metrics;
     Trends {
         today: today.to_string(),
         incidents: incidents.len(),
         undated: incidents.iter().filter(|i| i.times.started.is_none()).count(),
         months: months(&incidents, severities.len()),
         severities,
-        durations: METRICS.iter().map(|&(name, to, pick)| metric(&incidents, name, to, pick)).collect(),
+        durations: metrics
+            .spans()
+            .iter()
+            .map(|&(name, span, default_end)| metric(&incidents, name, span.points(default_end)))
+            .collect(),
         root_causes: tally(incidents.iter().map(|i| i.root_cause_category.as_deref())),
         detected_by: tally(incidents.iter().map(|i| i.detected_by.as_deref())),
         services: services(&incidents),
+        publication: publication(&all, cx),
+        coverage: coverage(&all, log, cx.settings),
         action_items: total_items,
         owners,
     }
 }
 
-fn counts(i: &Incident, f: &Filter) -> bool {
-    if i.status != Some(Status::Published) {
-        return false;
-    }
-    let day = i.start_date();
-    let in_range = |bound: Option<NaiveDate>, ok: fn(NaiveDate, NaiveDate) -> bool| match bound {
+/// Whether a post-mortem (in any state) passes the filter.
+fn passes(i: &Incident, f: &Filter) -> bool {
+    in_range(i.start_date(), f)
+        && f.service.as_ref().is_none_or(|s| i.services.iter().any(|x| x.eq_ignore_ascii_case(s)))
+}
+
+/// Whether a start day is inside the filter's dates (an unknown one is, unless there are dates).
+fn in_range(day: Option<NaiveDate>, f: &Filter) -> bool {
+    let within = |bound: Option<NaiveDate>, ok: fn(NaiveDate, NaiveDate) -> bool| match bound {
         None => true,
         Some(b) => day.is_some_and(|d| ok(d, b)),
     };
-    in_range(f.since, |d, b| d >= b)
-        && in_range(f.until, |d, b| d <= b)
-        && f.service.as_ref().is_none_or(|s| i.services.iter().any(|x| x.eq_ignore_ascii_case(s)))
+    within(f.since, |d, b| d >= b) && within(f.until, |d, b| d <= b)
+}
+
+/// Monday-to-Friday days after `from`, up to and including `to` (no holidays).
+pub fn business_days(from: NaiveDate, to: NaiveDate) -> i64 {
+    if to <= from {
+        return 0;
+    }
+    let days = (to - from).num_days();
+    let (weeks, rest) = (days / 7, days % 7);
+    let mut n = weeks * 5;
+    let mut d = from;
+    for _ in 0..rest {
+        d = d.succ_opt().expect("dates of incidents are far from the end of time");
+        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Days from `from` to `to` in the target's unit.
+fn days_between(target: PublishTarget, from: NaiveDate, to: NaiveDate) -> i64 {
+    match target {
+        PublishTarget::BusinessDays(_) => business_days(from, to),
+        PublishTarget::Days(_) => (to - from).num_days().max(0),
+    }
+}
+
+fn publication(all: &[&Incident], cx: &Context) -> Publication {
+    let config = &cx.settings.config.trends;
+    let target = PublishTarget::parse(&config.publish_within).unwrap_or(PublishTarget::BusinessDays(5));
+    let (limit, unit) = match target {
+        PublishTarget::BusinessDays(n) => (n, "business days"),
+        PublishTarget::Days(n) => (n, "days"),
+    };
+    let today = cx.settings.today.date;
+    let mut rows: Vec<(Option<NaiveDate>, i64, LatePostMortem)> = Vec::new();
+    let (mut missing, mut published) = (0, 0);
+    let mut awaiting = Vec::new();
+    for i in all {
+        let Some(resolved) = i.times.resolved.map(|t| t.date_naive()) else {
+            missing += usize::from(i.status == Some(Status::Published));
+            continue;
+        };
+        let mut row = LatePostMortem {
+            incident: i.meta.id.clone(),
+            title: i.meta.title.clone(),
+            resolved: resolved.to_string(),
+            published: String::new(),
+            published_by: "",
+            days: 0,
+            status: i.status.map_or("", |s| s.name()).to_string(),
+            source: i.meta.rel_path.clone(),
+        };
+        if i.status != Some(Status::Published) {
+            row.days = days_between(target, resolved, today);
+            if row.days > limit {
+                awaiting.push(row);
+            }
+            continue;
+        }
+        published += 1;
+        let git = || cx.dates.get(&i.meta.rel_path).map(|d| d.created.date_naive());
+        let (day, by) = match i.published_on {
+            Some(d) => (d, "published_at"),
+            None => match git().filter(|&d| d >= resolved) {
+                Some(d) => (d, "git"),
+                None => {
+                    missing += 1;
+                    continue;
+                }
+            },
+        };
+        row.days = days_between(target, resolved, day);
+        row.published = day.to_string();
+        row.published_by = by;
+        rows.push((i.start_date(), row.days, row));
+    }
+    let mut by_quarter: BTreeMap<(i32, u32), Vec<i64>> = BTreeMap::new();
+    for (start, days, _) in &rows {
+        if let Some(d) = start {
+            by_quarter.entry((d.year(), (d.month() - 1) / 3 + 1)).or_default().push(*days);
+        }
+    }
+    let stats = |days: &[i64]| {
+        let mut v: Vec<f64> = days.iter().map(|&d| d as f64).collect();
+        v.sort_by(f64::total_cmp);
+        let within = days.iter().filter(|&&d| d <= limit).count();
+        (within, percentile(&v, 0.5).map(round2), percentile(&v, 0.9).map(round2))
+    };
+    let all_days: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let (within, median, p90) = stats(&all_days);
+    let mut late: Vec<LatePostMortem> = rows.into_iter().map(|r| r.2).filter(|r| r.days > limit).collect();
+    late.sort_by(|a, b| b.days.cmp(&a.days).then_with(|| a.incident.cmp(&b.incident)));
+    awaiting.sort_by(|a, b| b.days.cmp(&a.days).then_with(|| a.incident.cmp(&b.incident)));
+    Publication {
+        target: target.describe(),
+        unit,
+        count: all_days.len(),
+        within_target: within,
+        within_target_percent: percent(within, all_days.len()),
+        median_days: median,
+        p90_days: p90,
+        quarters: by_quarter
+            .into_iter()
+            .map(|((y, q), days)| {
+                let (within, median, p90) = stats(&days);
+                PublicationQuarter {
+                    quarter: format!("{y}-Q{q}"),
+                    count: days.len(),
+                    within_target: within,
+                    median_days: median,
+                    p90_days: p90,
+                }
+            })
+            .collect(),
+        late,
+        awaiting,
+        missing,
+        note: (missing > 0).then(|| {
+            format!(
+                "{missing} of {published} published post-mortems have no publication day (`published_at`, or git history) on or after resolved_at and are left out"
+            )
+        }),
+    }
+}
+
+fn coverage(all: &[&Incident], log: &[&LoggedIncident], settings: &Settings) -> Coverage {
+    let scale = &settings.scale;
+    let configured = &settings.config.trends.post_mortem_required;
+    let ranks: Vec<usize> = if configured.is_empty() {
+        (0..scale.levels.len().min(2)).collect()
+    } else {
+        configured.iter().filter_map(|s| scale.parse(s)).map(|l| l.rank).collect()
+    };
+    let required = |rank: Option<usize>| rank.is_some_and(|r| ranks.contains(&r));
+    let mut counted = 0;
+    let mut covered = 0;
+    let mut without = Vec::new();
+    let mut ids: HashSet<&str> = HashSet::new();
+    for i in all {
+        ids.insert(i.meta.id.as_str());
+        if !required(i.severity_rank) {
+            continue;
+        }
+        counted += 1;
+        if i.status == Some(Status::Published) {
+            covered += 1;
+            continue;
+        }
+        without.push(Uncovered {
+            incident: i.meta.id.clone(),
+            title: i.meta.title.clone(),
+            severity: i.severity.clone().unwrap_or_default(),
+            started: i.start_date().map(|d| d.to_string()).unwrap_or_default(),
+            post_mortem: i.status.map_or("", |s| s.name()).to_string(),
+            source: i.meta.rel_path.clone(),
+        });
+    }
+    for l in log {
+        if !required(Some(l.severity_rank)) || !ids.insert(l.id.as_str()) {
+            continue;
+        }
+        counted += 1;
+        without.push(Uncovered {
+            incident: l.id.clone(),
+            title: l.title.clone(),
+            severity: l.severity.clone(),
+            started: l.started.map(|d| d.to_string()).unwrap_or_default(),
+            post_mortem: "none".into(),
+            source: String::new(),
+        });
+    }
+    let rank = |severity: &str| scale.parse(severity).map_or(usize::MAX, |l| l.rank);
+    without.sort_by(|a, b| {
+        rank(&a.severity)
+            .cmp(&rank(&b.severity))
+            .then_with(|| b.started.cmp(&a.started))
+            .then_with(|| a.incident.cmp(&b.incident))
+    });
+    let mut severities: Vec<String> = ranks.iter().map(|&r| scale.levels[r].id.clone()).collect();
+    severities.dedup();
+    Coverage {
+        severities,
+        incidents: counted,
+        with_post_mortem: covered,
+        percent: percent(covered, counted),
+        from_log: !settings.config.trends.incident_log.trim().is_empty(),
+        without,
+    }
+}
+
+/// `part` of `whole` in percent, to one decimal.
+fn percent(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+/// To a hundredth, so 51 does not print as 51.00000000000001.
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
 }
 
 fn months(incidents: &[&Incident], columns: usize) -> Vec<Month> {
@@ -204,12 +512,12 @@ fn months(incidents: &[&Incident], columns: usize) -> Vec<Month> {
     out
 }
 
-fn metric(incidents: &[&Incident], name: &'static str, to: &str, pick: Pick) -> Metric {
+fn metric(incidents: &[&Incident], name: &'static str, (from, to): (&str, &str)) -> Metric {
     let mut all = Vec::new();
     let mut by_quarter: BTreeMap<(i32, u32), Vec<f64>> = BTreeMap::new();
     let mut missing = 0;
     for i in incidents {
-        let minutes = match (i.times.started, pick(&i.times)) {
+        let minutes = match (point(&i.times, from), point(&i.times, to)) {
             (Some(a), Some(b)) if b >= a => (b - a).num_seconds() as f64 / 60.0,
             _ => {
                 missing += 1;
@@ -217,15 +525,18 @@ fn metric(incidents: &[&Incident], name: &'static str, to: &str, pick: Pick) -> 
             }
         };
         all.push(minutes);
-        let day = i.start_date().expect("a duration needs a start");
-        by_quarter.entry((day.year(), (day.month() - 1) / 3 + 1)).or_default().push(minutes);
+        // Quarters go by the day the incident started, like every other figure.
+        if let Some(day) = i.start_date() {
+            by_quarter.entry((day.year(), (day.month() - 1) / 3 + 1)).or_default().push(minutes);
+        }
     }
+    let lacking = if from == "started_at" { format!("no {to}") } else { format!("no {from} or {to}") };
     let note = (missing > 0).then(|| {
-        format!("{missing} of {} incidents have no {to} (or none after started_at) and are left out", incidents.len())
+        format!("{missing} of {} incidents have {lacking} (or none after {from}) and are left out", incidents.len())
     });
     Metric {
         name,
-        definition: format!("{to} − started_at"),
+        definition: format!("{to} − {from}"),
         overall: summary(all),
         quarters: by_quarter
             .into_iter()
@@ -238,12 +549,10 @@ fn metric(incidents: &[&Incident], name: &'static str, to: &str, pick: Pick) -> 
 
 fn summary(mut values: Vec<f64>) -> Summary {
     values.sort_by(f64::total_cmp);
-    // To a hundredth of a minute, so 51 does not print as 51.00000000000001.
-    let round = |v: Option<f64>| v.map(|v| (v * 100.0).round() / 100.0);
     Summary {
         count: values.len(),
-        median_minutes: round(percentile(&values, 0.5)),
-        p90_minutes: round(percentile(&values, 0.9)),
+        median_minutes: percentile(&values, 0.5).map(round2),
+        p90_minutes: percentile(&values, 0.9).map(round2),
     }
 }
 

@@ -369,7 +369,7 @@ fn the_trends_page_draws_each_figure_with_its_numbers() {
         "in the main navigation"
     );
     let svgs: Vec<&str> = page.split("<svg ").skip(1).map(|s| &s[..s.find("</svg>").unwrap() + 6]).collect();
-    assert_eq!(svgs.len(), 7, "months, four durations, causes, detection");
+    assert_eq!(svgs.len(), 8, "months, four durations, causes, detection, time to publish");
     for svg in &svgs {
         let xml = format!("<svg {svg}");
         let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("not well-formed: {e}\n{xml}"));
@@ -393,6 +393,17 @@ fn the_trends_page_draws_each_figure_with_its_numbers() {
     );
     assert!(page.contains("<th scope=\"row\"><a href=\"../services/api/index.html\">api</a></th><td>4</td><td>3</td>"));
     assert!(page.contains("<tr class=\"is-overdue\"><th scope=\"row\">@api</th><td>2</td><td><span class=\"flag overdue\">2</span></td></tr>"));
+    // The definitions in use, time to publish and coverage (values in tests/stats.rs).
+    assert!(page.contains("<dt>MTTA</dt><dd><code>acknowledged_at</code> − <code>started_at</code></dd>"), "{page}");
+    assert!(page.contains("<strong>3 of 5</strong> post-mortems (60%) were published within the target of <strong>5 business days</strong>"));
+    assert!(page.contains("<th scope=\"row\">2025-Q1</th><td>3</td><td>2</td><td>4</td><td>7.2</td>"), "{page}");
+    assert!(page.contains("<td>resolved 2025-04-01, published 2025-04-15</td><td>10 business days</td>"));
+    // A draft has no page to link to; its source file is named instead.
+    assert!(page.contains("A draft that trends leave out <span class=\"muted\">(content/incidents/f-draft.md)</span>"));
+    assert!(page.contains("<strong>3 of 6</strong> SEV-1, SEV-2 incidents (50%) have a published post-mortem."));
+    assert!(page.contains(
+        "<th scope=\"row\">INC-8</th><td>Checkout outage, never written up</td><td>SEV-1 · no post-mortem</td>"
+    ));
 }
 
 #[test]
@@ -648,14 +659,5 @@ fn attribute_names(tag: &str) -> Vec<String> {
                 _ => while chars.next_if(|c| !c.is_whitespace()).is_some() {},
             }
         }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for path in walkdir(from) {
-        let rel = path.strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::copy(&path, &dest).unwrap();
     }
 }

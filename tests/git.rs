@@ -301,3 +301,24 @@ fn a_site_in_a_subfolder_of_its_repository() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(std::fs::read_to_string(out.join("incidents/inc-1/index.html")).unwrap().contains("created 2025-05-01"));
 }
+
+#[test]
+fn publication_falls_back_to_the_commit_that_added_the_post_mortem() {
+    let f = fixture(|cause, _| incident(&format!("root_cause:\n  category: code\n  commits: [{cause}]\n"), "x"));
+    let o = debrief(&["stats", f.site.to_str().unwrap(), "--format", "json", "--today", "2025-12-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p = &v["publication"];
+    // Resolved Tuesday 25 March; first committed Thursday 27 March (not the
+    // later review commit): two business days.
+    assert_eq!(p["count"], 1, "{p}");
+    assert_eq!(p["median_days"], 2.0);
+    assert_eq!(p["within_target"], 1);
+    // published_at wins over git.
+    let text = incident("published_at: 2025-04-07\n", "x");
+    commit(&f.repo, &[("content/incidents/inc-1.md", &text)], "Record publication", "2025-04-08T10:00:00Z");
+    let o = debrief(&["stats", f.site.to_str().unwrap(), "--format", "json", "--today", "2025-12-01"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let late = &v["publication"]["late"][0];
+    assert_eq!((late["days"].as_i64(), late["published_by"].as_str()), (Some(9), Some("published_at")), "{v}");
+}

@@ -105,6 +105,90 @@ fn causes_detection_services_and_action_items() {
 }
 
 #[test]
+fn publication_is_counted_in_business_days_from_resolution() {
+    let p = stats_json(&[])["publication"].clone();
+    // resolved → published_at, Monday to Friday after the day of resolution:
+    // INC-1 Wed 1 Jan (New York) → Wed 8 Jan: 5; INC-2 Wed 1 Jan (Tokyo) → Mon 13 Jan: 8;
+    // INC-3 Sat 15 Feb → Mon 17 Feb: 1; INC-4 Mon 31 Mar → Fri 4 Apr: 4;
+    // INC-5 Tue 1 Apr → Tue 15 Apr: 10. Sorted 1 4 5 8 10: median 5, p90 8 + 0.6 × 2.
+    assert_eq!(p["target"], "5 business days");
+    assert_eq!((p["count"].clone(), p["within_target"].clone()), (json!(5), json!(3)));
+    assert_eq!(p["within_target_percent"], 60.0);
+    assert_eq!((p["median_days"].clone(), p["p90_days"].clone()), (json!(5.0), json!(9.2)));
+    assert_eq!(
+        p["quarters"][1],
+        json!({"quarter": "2025-Q1", "count": 3, "within_target": 2, "median_days": 4.0, "p90_days": 7.2})
+    );
+    let late: Vec<(&str, i64)> = p["late"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["incident"].as_str().unwrap(), l["days"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(late, [("INC-5", 10), ("INC-2", 8)]);
+    assert_eq!(p["late"][0]["published_by"], "published_at");
+    // Resolved Thu 1 May and Fri 2 May, still unpublished on Mon 30 June.
+    let awaiting: Vec<(&str, &str, i64)> = p["awaiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["incident"].as_str().unwrap(), l["status"].as_str().unwrap(), l["days"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(awaiting, [("INC-6", "draft", 42), ("INC-7", "in-review", 41)]);
+    assert_eq!(p["missing"], 0);
+}
+
+#[test]
+fn coverage_counts_logged_incidents_without_a_post_mortem() {
+    let c = stats_json(&[])["coverage"].clone();
+    // SEV-1/2: INC-1, 2, 3 published; INC-6 draft, INC-7 in review; INC-8 only in the log
+    // (INC-1 is in the log too, once; INC-9 is SEV-3).
+    assert_eq!(c["severities"], json!(["SEV-1", "SEV-2"]));
+    assert_eq!((c["incidents"].clone(), c["with_post_mortem"].clone()), (json!(6), json!(3)));
+    assert_eq!(c["percent"], 50.0);
+    assert_eq!(c["from_log"], true);
+    let without: Vec<(&str, &str)> = c["without"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["incident"].as_str().unwrap(), u["post_mortem"].as_str().unwrap()))
+        .collect();
+    assert_eq!(without, [("INC-8", "none"), ("INC-6", "draft"), ("INC-7", "in-review")]);
+    assert_eq!(c["without"][0]["title"], "Checkout outage, never written up");
+    // The log has no services: a service filter counts post-mortems only.
+    // (api: INC-1 and INC-2 published, INC-6 a draft.)
+    let c = stats_json(&["--service", "api"])["coverage"].clone();
+    assert_eq!((c["incidents"].clone(), c["with_post_mortem"].clone()), (json!(3), json!(2)));
+}
+
+#[test]
+fn metric_points_and_targets_come_from_config() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("trends"), site.path());
+    std::fs::write(
+        site.path().join("debrief.yml"),
+        "trends:\n  metrics:\n    MTTA: { from: detected_at }\n  publish_within: 7d\n  post_mortem_required: [SEV-1]\n",
+    )
+    .unwrap();
+    let o = debrief(&["stats", site.path().to_str().unwrap(), "--today", TODAY, "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mtta = metric(&v, "MTTA");
+    assert_eq!(mtta["definition"], "acknowledged_at − detected_at");
+    // Acknowledged after detection: 10, 10, 5, 10 min; INC-3 has no detected_at.
+    assert_eq!(mtta["overall"], json!({"count": 4, "median_minutes": 10.0, "p90_minutes": 10.0}));
+    assert!(mtta["note"].as_str().unwrap().starts_with("1 of 5 incidents have no detected_at or acknowledged_at"));
+    // Calendar days: 7, 12, 2, 4, 14.
+    let p = &v["publication"];
+    assert_eq!(
+        (p["target"].as_str(), p["unit"].as_str(), p["within_target"].as_i64()),
+        (Some("7 days"), Some("days"), Some(3))
+    );
+    assert_eq!(v["coverage"]["severities"], json!(["SEV-1"]));
+    assert_eq!((v["coverage"]["incidents"].clone(), v["coverage"]["from_log"].clone()), (json!(2), json!(false)));
+}
+
+#[test]
 fn filters_by_date_and_service() {
     // 1 January to 31 March, by the day as written: INC-1 (31 December in New York) is out.
     let v = stats_json(&["--since", "2025-01-01", "--until", "2025-03-31"]);
@@ -131,6 +215,9 @@ fn csv_is_one_tidy_table() {
         "MTTD,all,missing,1",
         "service,api,repeats_90d,3",
         "owner,@api,overdue,2",
+        "publication,all,within_target,3",
+        "publication,2025-Q1,median_business_days,4.0",
+        "coverage,SEV-1 SEV-2,percent,50.0",
     ] {
         assert!(lines.contains(&row), "no {row} in\n{text}");
     }

@@ -421,10 +421,62 @@ pub struct TrendsPage {
     pub layout: Layout,
     pub incidents: usize,
     pub undated: usize,
+    /// The duration metrics as defined in `debrief.yml` (or by default).
+    pub definitions: Vec<MetricDefinition>,
     pub charts: Vec<ChartView>,
+    pub publication: PublicationView,
+    pub coverage: CoverageView,
     pub services: Vec<ServiceTrendRow>,
     pub items: crate::trends::ItemTotals,
     pub owners: Vec<OwnerRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricDefinition {
+    pub name: &'static str,
+    pub from: String,
+    pub to: String,
+}
+
+/// Time to publish post-mortems, against the target.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicationView {
+    pub target: String,
+    pub unit: &'static str,
+    pub count: usize,
+    pub within_target: usize,
+    /// `60%`, or empty when nothing was published.
+    pub percent: String,
+    pub chart: ChartView,
+    pub late: Vec<PostMortemRow>,
+    pub awaiting: Vec<PostMortemRow>,
+}
+
+/// A post-mortem in a list of ones to chase: late, awaiting, or missing.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostMortemRow {
+    pub id: String,
+    /// To its page, when the page is built (drafts are not, without `--drafts`).
+    pub link: Option<Link>,
+    pub title: String,
+    /// The source file, for one with no page.
+    pub source: String,
+    pub severity: String,
+    pub state: String,
+    /// `resolved 2025-04-01, published 2025-04-15`: the dates that matter for its list.
+    pub when: String,
+    pub days: String,
+}
+
+/// The share of severe incidents with a published post-mortem.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageView {
+    pub severities: String,
+    pub incidents: usize,
+    pub with_post_mortem: usize,
+    pub percent: String,
+    pub from_log: bool,
+    pub without: Vec<PostMortemRow>,
 }
 
 /// One row of `/action-items/`.

@@ -102,6 +102,10 @@ impl<'a> Index<'a> {
             .filter(|u| crate::render::is_safe_url(u))
     }
 
+    fn trends_context(&self) -> crate::trends::Context<'_> {
+        crate::trends::Context { settings: &self.site.settings, dates: &self.git.dates }
+    }
+
     fn today(&self) -> chrono::NaiveDate {
         self.site.settings.today.date
     }

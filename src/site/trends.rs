@@ -1,29 +1,41 @@
 //! `/trends/`: the figures of `trends::compute` as charts, each with the
 //! table of its numbers.
 
-use super::context::{ChartView, Link, OwnerRow, ServiceHealth, ServiceTrendRow, TrendsPage};
+use super::context::{
+    ChartView, CoverageView, Link, MetricDefinition, OwnerRow, PostMortemRow, PublicationView, ServiceHealth,
+    ServiceTrendRow, TrendsPage,
+};
 use super::links::dir;
 use super::Index;
 use crate::chart::{self, Series};
 use crate::incident::Incident;
-use crate::trends::{Count, Metric, Trends};
+use crate::trends::{Count, Coverage, LatePostMortem, Metric, Publication, Trends};
+
+/// Lists of post-mortems to chase are cut to this many rows.
+const LIST_ROWS: usize = 25;
 
 pub fn page(ix: &Index) -> TrendsPage {
     let from = dir::TRENDS;
-    let t = crate::trends::compute(ix.site, &crate::trends::Filter::default());
+    let t = crate::trends::compute(ix.site, &ix.trends_context(), &crate::trends::Filter::default());
     let mut charts = vec![by_month(ix, &t)];
     charts.extend(t.durations.iter().map(duration));
-    charts.push(counts(
-        "root-causes",
-        "Root-cause categories",
-        "Post-mortems by `root_cause.category`.",
-        &t.root_causes,
-    ));
-    charts.push(counts("detected-by", "How incidents were detected", "Post-mortems by `detected_by`.", &t.detected_by));
+    charts.push(counts("root-causes", "Root-cause categories", "Post-mortems by root_cause.category.", &t.root_causes));
+    charts.push(counts("detected-by", "How incidents were detected", "Post-mortems by detected_by.", &t.detected_by));
+    let metrics = &ix.site.settings.config.trends.metrics;
     TrendsPage {
         layout: ix.layout(from, "Trends", "Incidents by month and severity, time to detect and resolve, causes"),
         incidents: t.incidents,
         undated: t.undated,
+        definitions: metrics
+            .spans()
+            .iter()
+            .map(|&(name, span, end)| {
+                let (from, to) = span.points(end);
+                MetricDefinition { name, from: from.into(), to: to.into() }
+            })
+            .collect(),
+        publication: publication(ix, &t.publication),
+        coverage: coverage(ix, &t.coverage),
         services: t
             .services
             .iter()
@@ -45,9 +57,122 @@ pub fn page(ix: &Index) -> TrendsPage {
     }
 }
 
+fn percent(p: Option<f64>) -> String {
+    p.map_or(String::new(), |p| format!("{}%", crate::text::number(p)))
+}
+
+/// A post-mortem for a list, linked when its page is built.
+fn row(ix: &Index, source: &str, id: &str, title: &str) -> PostMortemRow {
+    let built = ix.incidents.iter().find(|i| i.meta.rel_path == source);
+    PostMortemRow {
+        id: id.to_string(),
+        link: built.map(|i| Link {
+            text: i.meta.title.clone(),
+            href: ix.linker.page(dir::TRENDS, &dir::incident(&i.meta.slug)),
+        }),
+        title: title.to_string(),
+        source: source.to_string(),
+        severity: String::new(),
+        state: String::new(),
+        when: String::new(),
+        days: String::new(),
+    }
+}
+
+fn publication(ix: &Index, p: &Publication) -> PublicationView {
+    let late_row = |l: &LatePostMortem| PostMortemRow {
+        state: l.status.clone(),
+        when: if l.published.is_empty() {
+            format!("resolved {}", l.resolved)
+        } else {
+            let by = if l.published_by == "git" { " (first commit)" } else { "" };
+            format!("resolved {}, published {}{by}", l.resolved, l.published)
+        },
+        days: format!("{} {}", l.days, p.unit),
+        ..row(ix, &l.source, &l.incident, &l.title)
+    };
+    let show = |v: Option<f64>| v.map_or("—".into(), crate::text::number);
+    let title = "Time to publish the post-mortem";
+    let caption = format!(
+        "{} from resolved_at to publication (published_at, else the commit that added the file), per quarter the incident started in. Target: {}.",
+        capitalise(p.unit),
+        p.target
+    );
+    let labels: Vec<String> = p.quarters.iter().map(|q| q.quarter.clone()).collect();
+    let series = [
+        Series {
+            name: "median".into(),
+            class: "c0".into(),
+            values: p.quarters.iter().map(|q| q.median_days.unwrap_or(0.0)).collect(),
+        },
+        Series {
+            name: "p90".into(),
+            class: "c1".into(),
+            values: p.quarters.iter().map(|q| q.p90_days.unwrap_or(0.0)).collect(),
+        },
+    ];
+    let unit = format!(" {}", if p.unit == "days" { "d" } else { "bd" });
+    PublicationView {
+        target: p.target.clone(),
+        unit: p.unit,
+        count: p.count,
+        within_target: p.within_target,
+        percent: percent(p.within_target_percent),
+        chart: ChartView {
+            id: "publication".into(),
+            svg: chart::grouped_bars(title, &caption, &labels, &series, &unit),
+            title: title.into(),
+            caption: format!("{caption} Overall median {}, p90 {} {}.", show(p.median_days), show(p.p90_days), p.unit),
+            note: p.note.clone(),
+            head: vec!["Quarter".into(), "Published".into(), "Within target".into(), "Median".into(), "p90".into()],
+            rows: p
+                .quarters
+                .iter()
+                .map(|q| {
+                    vec![
+                        q.quarter.clone(),
+                        q.count.to_string(),
+                        q.within_target.to_string(),
+                        show(q.median_days),
+                        show(q.p90_days),
+                    ]
+                })
+                .collect(),
+        },
+        late: p.late.iter().take(LIST_ROWS).map(late_row).collect(),
+        awaiting: p.awaiting.iter().take(LIST_ROWS).map(late_row).collect(),
+    }
+}
+
+fn coverage(ix: &Index, c: &Coverage) -> CoverageView {
+    CoverageView {
+        severities: c.severities.join(", "),
+        incidents: c.incidents,
+        with_post_mortem: c.with_post_mortem,
+        percent: percent(c.percent),
+        from_log: c.from_log,
+        without: c
+            .without
+            .iter()
+            .take(LIST_ROWS)
+            .map(|u| PostMortemRow {
+                severity: u.severity.clone(),
+                state: if u.post_mortem == "none" { "no post-mortem".into() } else { u.post_mortem.clone() },
+                when: if u.started.is_empty() { String::new() } else { format!("started {}", u.started) },
+                ..row(ix, &u.source, &u.incident, &u.title)
+            })
+            .collect(),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
 /// The health card of a service, from its own post-mortems.
 pub fn service_health(ix: &Index, name: &str, incidents: &[&Incident]) -> ServiceHealth {
-    let t = crate::trends::compute_for(incidents, &ix.site.settings.scale, ix.today());
+    let t = crate::trends::compute_for(incidents, &ix.trends_context());
     let mttr = t.durations.iter().find(|m| m.name == "MTTR").expect("MTTR is one of the metrics");
     let written =
         |m: Option<f64>| m.map(|m| super::human_duration(chrono::Duration::seconds((m * 60.0).round() as i64)));
