@@ -13,7 +13,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use chrome::{file_url, js, severe_logs, start, wait_until};
+use chrome::{file_url, js, prefer_dark, severe_logs, start, wait_until};
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
@@ -312,6 +312,67 @@ async fn search_results_show_hostile_titles_as_text() {
     c.goto(&file_url(&empty_out.join("search/index.html?q=anything"))).await.unwrap();
     wait_until(&c, "return document.querySelector('[data-search-status]').textContent.startsWith('Nothing matches')")
         .await;
+    let errors = severe_logs(&c).await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trend_charts_draw_in_light_and_dark() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let site = common::fixture("trends");
+    let o =
+        common::debrief(&["build", site.to_str().unwrap(), "--out", out.to_str().unwrap(), "--today", "2025-06-30"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let (_driver, c) = start(&dir.path().join("profile")).await;
+    c.goto(&file_url(&out.join("trends/index.html"))).await.unwrap();
+    // Every chart is laid out at a readable size, with its bars drawn.
+    let sizes = js(
+        &c,
+        "return Array.from(document.querySelectorAll('svg.chart')).map(s => { const r = s.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height), s.querySelectorAll('rect').length] })",
+    )
+    .await;
+    let sizes = sizes.as_array().unwrap();
+    assert_eq!(sizes.len(), 8);
+    for s in sizes {
+        assert!(s[0].as_u64().unwrap() >= 600 && s[1].as_u64().unwrap() >= 190, "chart too small: {s}");
+        assert!(s[2].as_u64().unwrap() >= 2, "a chart with no bars: {s}");
+    }
+    // Colours come from the palette: the text of the axes and the bars
+    // change with the colour scheme, and stay readable on the background.
+    let colours = "const t = document.querySelector('svg.chart .tick'), b = document.querySelector('svg.chart rect.sev-1'); return [getComputedStyle(t).fill, getComputedStyle(b).fill, getComputedStyle(document.body).backgroundColor]";
+    let light = js(&c, colours).await;
+    prefer_dark(&c, true).await;
+    let dark = js(&c, colours).await;
+    let luminance = |v: &Value| -> f64 {
+        let n: Vec<f64> = v
+            .as_str()
+            .unwrap()
+            .trim_start_matches("rgb(")
+            .trim_end_matches(')')
+            .split(',')
+            .map(|x| x.trim().parse().unwrap())
+            .collect();
+        0.2126 * n[0] + 0.7152 * n[1] + 0.0722 * n[2]
+    };
+    for (scheme, c) in [("light", &light), ("dark", &dark)] {
+        let (text, background) = (luminance(&c[0]), luminance(&c[2]));
+        assert!((text - background).abs() > 80.0, "{scheme}: axis text {} on {}", c[0], c[2]);
+        assert_ne!(c[1], "rgb(0, 0, 0)", "{scheme}: bars take a palette colour");
+    }
+    assert_ne!(light[0], dark[0], "axis text follows the scheme");
+    assert!(luminance(&dark[2]) < luminance(&light[2]), "dark is darker: {light} {dark}");
+    // The numbers beside a chart open to a table.
+    c.find(Locator::Css("#publication ~ details.numbers summary, .trend details.numbers summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let rows = js(&c, "return document.querySelector('.trend details.numbers[open] tbody').rows.length").await;
+    assert!(rows.as_u64().unwrap() >= 1);
+    prefer_dark(&c, false).await;
     let errors = severe_logs(&c).await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
     c.close().await.unwrap();

@@ -51,6 +51,30 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// A Chrome DevTools Protocol command, through chromedriver's endpoint for them.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()))
+    }
+}
+
+/// Makes pages see `prefers-color-scheme: dark` (or light).
+pub async fn prefer_dark(c: &Client, dark: bool) {
+    let value = if dark { "dark" } else { "light" };
+    let params = json!({ "features": [{ "name": "prefers-color-scheme", "value": value }] });
+    c.issue_cmd(Cdp { cmd: "Emulation.setEmulatedMedia", params }).await.expect("CDP Emulation.setEmulatedMedia");
+}
+
 pub async fn start(profile: &Path) -> (Driver, Client) {
     let chromium = find_binary(&["chromium", "chromium-browser"]);
     let chromedriver = find_binary(&["chromedriver"]);
