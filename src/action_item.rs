@@ -47,7 +47,15 @@ impl ActionItem {
 
     /// Open, and due before `today`.
     pub fn is_overdue(&self, today: chrono::NaiveDate) -> bool {
-        self.status == Status::Open && self.due_date().is_some_and(|due| due < today)
+        self.overdue_since(today).is_some()
+    }
+
+    /// The due date of an overdue item (open, and due before `today`).
+    pub fn overdue_since(&self, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+        if self.status != Status::Open {
+            return None;
+        }
+        self.due_date().filter(|&due| due < today)
     }
 }
 

@@ -241,20 +241,11 @@ pub fn compute(site: &Site, cx: &Context, filter: &Filter) -> Trends {
     figures(incidents, &log, cx)
 }
 
-/// The figures of `incidents` (a service's own, say, so that every service
-/// page together reads each post-mortem once).
-pub fn compute_for(incidents: &[&Incident], cx: &Context) -> Trends {
-    figures(incidents.to_vec(), &[], cx)
-}
-
 fn figures(all: Vec<&Incident>, log: &[&LoggedIncident], cx: &Context) -> Trends {
     let (scale, today) = (&cx.settings.scale, cx.settings.today.date);
     let mut incidents: Vec<&Incident> = all.iter().copied().filter(|i| i.status == Some(Status::Published)).collect();
     incidents.sort_by(|a, b| (a.times.started, &a.meta.rel_path).cmp(&(b.times.started, &b.meta.rel_path)));
-    let mut severities: Vec<String> = scale.levels.iter().map(|l| l.id.clone()).collect();
-    if incidents.iter().any(|i| i.severity_rank.is_none()) {
-        severities.push("none".into());
-    }
+    let severities = severity_columns(scale, &incidents);
     let (total_items, owners) = tally_items(&incidents, today);
     let owners = owners.into_iter().map(|o| o.items).filter(|o| o.open > 0).collect();
     let metrics = &cx.settings.config.trends.metrics;
@@ -277,6 +268,56 @@ fn figures(all: Vec<&Incident>, log: &[&LoggedIncident], cx: &Context) -> Trends
         action_items: total_items,
         owners,
     }
+}
+
+/// The columns of `Month::counts`: the scale's levels, then `none` if some
+/// post-mortems have no severity.
+fn severity_columns(scale: &crate::severity::Scale, incidents: &[&Incident]) -> Vec<String> {
+    let mut severities: Vec<String> = scale.levels.iter().map(|l| l.id.clone()).collect();
+    if incidents.iter().any(|i| i.severity_rank.is_none()) {
+        severities.push("none".into());
+    }
+    severities
+}
+
+/// A service's health card: the few figures every service page shows, from
+/// its own post-mortems (published ones count).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Health {
+    pub incidents: usize,
+    pub undated: usize,
+    pub severities: Vec<String>,
+    pub months: Vec<Month>,
+    pub repeats_90d: usize,
+    pub mttr: Metric,
+    pub open_items: usize,
+    pub overdue_items: usize,
+}
+
+pub fn health(incidents: &[&Incident], cx: &Context) -> Health {
+    let mut published: Vec<&Incident> =
+        incidents.iter().copied().filter(|i| i.status == Some(Status::Published)).collect();
+    published.sort_by(|a, b| (a.times.started, &a.meta.rel_path).cmp(&(b.times.started, &b.meta.rel_path)));
+    let severities = severity_columns(&cx.settings.scale, &published);
+    let mttr = &cx.settings.config.trends.metrics.mttr;
+    let today = cx.settings.today.date;
+    let items = || published.iter().flat_map(|i| &i.action_items);
+    let days: Vec<NaiveDate> = published.iter().filter_map(|i| i.start_date()).collect();
+    Health {
+        incidents: published.len(),
+        undated: published.len() - days.len(),
+        months: months(&published, severities.len()),
+        severities,
+        repeats_90d: repeats(&days),
+        mttr: metric(&published, "MTTR", mttr.points("resolved_at")),
+        open_items: items().filter(|a| a.status == ItemStatus::Open).count(),
+        overdue_items: items().filter(|a| a.is_overdue(today)).count(),
+    }
+}
+
+/// Incidents that started within `REPEAT_DAYS` of the one before, of sorted days.
+fn repeats(days: &[NaiveDate]) -> usize {
+    days.windows(2).filter(|w| (w[1] - w[0]).num_days() <= REPEAT_DAYS).count()
 }
 
 /// Whether a post-mortem (in any state) passes the filter.
@@ -589,11 +630,7 @@ fn services(incidents: &[&Incident]) -> Vec<ServiceCount> {
     }
     let mut out: Vec<ServiceCount> = days
         .into_iter()
-        .map(|(name, (n, d))| ServiceCount {
-            name: name.to_string(),
-            incidents: n,
-            repeats_90d: d.windows(2).filter(|w| (w[1] - w[0]).num_days() <= REPEAT_DAYS).count(),
-        })
+        .map(|(name, (n, d))| ServiceCount { name: name.to_string(), incidents: n, repeats_90d: repeats(&d) })
         .collect();
     out.sort_by(|a, b| b.incidents.cmp(&a.incidents).then_with(|| a.name.cmp(&b.name)));
     out
@@ -612,12 +649,12 @@ pub struct OwnerTally {
 /// trend figures and `/action-items/` both count with this.
 pub fn tally_items(incidents: &[&Incident], today: NaiveDate) -> (ItemTotals, Vec<OwnerTally>) {
     let mut totals = ItemTotals::default();
-    let mut owners: BTreeMap<String, OwnerTally> = BTreeMap::new();
+    let mut owners: HashMap<&str, OwnerTally> = HashMap::new();
     for i in incidents {
         for a in &i.action_items {
             totals.total += 1;
             let owner = a.owner.as_ref().map(|o| o.text.as_str()).filter(|o| !o.is_empty()).unwrap_or("(no owner)");
-            let row = owners.entry(owner.to_string()).or_insert_with(|| OwnerTally {
+            let row = owners.entry(owner).or_insert_with(|| OwnerTally {
                 items: OwnerItems { owner: owner.to_string(), open: 0, overdue: 0, overdue_items: Vec::new() },
                 done: 0,
             });
@@ -626,10 +663,7 @@ pub fn tally_items(incidents: &[&Incident], today: NaiveDate) -> (ItemTotals, Ve
                 ItemStatus::WontDo => totals.wont_do += 1,
                 ItemStatus::Open => (totals.open, row.items.open) = (totals.open + 1, row.items.open + 1),
             }
-            if !a.is_overdue(today) {
-                continue;
-            }
-            let due = a.due_date().expect("an overdue item has a due date");
+            let Some(due) = a.overdue_since(today) else { continue };
             totals.overdue += 1;
             row.items.overdue += 1;
             row.items.overdue_items.push(OverdueItem {

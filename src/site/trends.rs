@@ -9,7 +9,7 @@ use super::links::dir;
 use super::Index;
 use crate::chart::{self, Series};
 use crate::incident::Incident;
-use crate::trends::{Count, Coverage, LatePostMortem, Metric, Publication, Trends};
+use crate::trends::{Count, Coverage, LatePostMortem, Metric, Month, Publication};
 
 /// Lists of post-mortems to chase are cut to this many rows.
 const LIST_ROWS: usize = 25;
@@ -17,7 +17,7 @@ const LIST_ROWS: usize = 25;
 pub fn page(ix: &Index) -> TrendsPage {
     let from = dir::TRENDS;
     let t = crate::trends::compute(ix.site, &ix.trends_context(), &crate::trends::Filter::default());
-    let mut charts = vec![by_month(ix, &t)];
+    let mut charts = vec![by_month(ix, &t.severities, &t.months, t.undated)];
     charts.extend(t.durations.iter().map(duration));
     charts.push(counts("root-causes", "Root-cause categories", "Post-mortems by root_cause.category.", &t.root_causes));
     charts.push(counts("detected-by", "How incidents were detected", "Post-mortems by detected_by.", &t.detected_by));
@@ -172,29 +172,27 @@ fn capitalise(s: &str) -> String {
 
 /// The health card of a service, from its own post-mortems.
 pub fn service_health(ix: &Index, name: &str, incidents: &[&Incident]) -> ServiceHealth {
-    let t = crate::trends::compute_for(incidents, &ix.trends_context());
-    let mttr = t.durations.iter().find(|m| m.name == "MTTR").expect("MTTR is one of the metrics");
+    let h = crate::trends::health(incidents, &ix.trends_context());
     let written =
         |m: Option<f64>| m.map(|m| super::human_duration(chrono::Duration::seconds((m * 60.0).round() as i64)));
-    let mut chart = by_month(ix, &t);
+    let mut chart = by_month(ix, &h.severities, &h.months, h.undated);
     chart.id = "service-by-month".into();
     chart.title = format!("{name}: incidents per month, by severity");
     ServiceHealth {
-        incidents: t.incidents,
-        repeats: t.services.iter().find(|s| s.name == name).map_or(0, |s| s.repeats_90d),
-        mttr_median: written(mttr.overall.median_minutes),
-        mttr_p90: written(mttr.overall.p90_minutes),
-        mttr_count: mttr.overall.count,
-        open_items: t.action_items.open,
-        overdue_items: t.action_items.overdue,
-        chart: (!t.months.is_empty()).then_some(chart),
+        incidents: h.incidents,
+        repeats: h.repeats_90d,
+        mttr_median: written(h.mttr.overall.median_minutes),
+        mttr_p90: written(h.mttr.overall.p90_minutes),
+        mttr_count: h.mttr.overall.count,
+        open_items: h.open_items,
+        overdue_items: h.overdue_items,
+        chart: (!h.months.is_empty()).then_some(chart),
     }
 }
 
-fn by_month(ix: &Index, t: &Trends) -> ChartView {
-    let labels: Vec<String> = t.months.iter().map(|m| m.month.clone()).collect();
-    let series: Vec<Series> = t
-        .severities
+fn by_month(ix: &Index, severities: &[String], months: &[Month], undated: usize) -> ChartView {
+    let labels: Vec<String> = months.iter().map(|m| m.month.clone()).collect();
+    let series: Vec<Series> = severities
         .iter()
         .enumerate()
         .map(|(k, name)| {
@@ -202,23 +200,22 @@ fn by_month(ix: &Index, t: &Trends) -> ChartView {
             Series {
                 name: name.clone(),
                 class: super::severity_class(rank),
-                values: t.months.iter().map(|m| m.counts[k] as f64).collect(),
+                values: months.iter().map(|m| m.counts[k] as f64).collect(),
             }
         })
         .collect();
     let title = "Incidents per month, by severity";
     let mut head = vec!["Month".to_string()];
-    head.extend(t.severities.iter().cloned());
+    head.extend(severities.iter().cloned());
     head.push("Total".into());
     ChartView {
         id: "by-month".into(),
         title: title.into(),
         caption: "Published post-mortems by the month they started in.".into(),
         svg: chart::stacked_bars(title, "Stacked bars: one per month, a band per severity.", &labels, &series),
-        note: (t.undated > 0).then(|| format!("{} post-mortems have no started_at and are not shown.", t.undated)),
+        note: (undated > 0).then(|| format!("{} post-mortems have no started_at and are not shown.", undated)),
         head,
-        rows: t
-            .months
+        rows: months
             .iter()
             .map(|m| {
                 let mut row = vec![m.month.clone()];
