@@ -28,15 +28,14 @@ pub fn render_overdue(t: &Trends, format: StatsFormat) -> String {
     match format {
         StatsFormat::Json => serde_json::to_string_pretty(&owners).expect("items serialise") + "\n",
         StatsFormat::Csv => {
-            let mut out = String::from("owner,incident,item,due,days_overdue,source\n");
+            let mut rows = vec![["owner", "incident", "item", "due", "days_overdue", "source"].map(String::from)];
             for o in &owners {
                 for i in &o.overdue_items {
-                    let row = [&o.owner, &i.incident, &i.item, &i.due, &i.days_overdue.to_string(), &i.source];
-                    out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-                    out.push('\n');
+                    let days = i.days_overdue.to_string();
+                    rows.push([&o.owner, &i.incident, &i.item, &i.due, &days, &i.source].map(String::clone));
                 }
             }
-            out
+            write_csv(&rows)
         }
         StatsFormat::Table => {
             let mut out = String::new();
@@ -269,25 +268,28 @@ fn csv(t: &Trends) -> String {
         rows.push(["owner".into(), o.owner.clone(), "open".into(), o.open.to_string()]);
         rows.push(["owner".into(), o.owner.clone(), "overdue".into(), o.overdue.to_string()]);
     }
-    let mut out = String::from("section,group,measure,value\n");
-    for r in rows {
-        out.push_str(&r.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-        out.push('\n');
-    }
-    out
+    rows.insert(0, ["section", "group", "measure", "value"].map(String::from));
+    write_csv(&rows)
 }
 
-/// RFC 4180: quoted when it holds a comma, quote or line break. A field a
-/// spreadsheet would run as a formula (`=…`, `+…`, `-…` that is not a
-/// number, `@…(`) gets a leading `'`; owner handles like `@payments` stay as
-/// they are.
-fn csv_field(s: &str) -> String {
+/// RFC 4180 (the csv crate quotes a field only when it must), each field defused.
+fn write_csv<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    for row in rows {
+        w.write_record(row.iter().map(|f| defuse(f))).expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("fields are UTF-8")
+}
+
+/// A field a spreadsheet would run as a formula (`=…`, `+…`, `-…` that is
+/// not a number, `@…(`) gets a leading `'`; owner handles like `@payments`
+/// stay as they are.
+fn defuse(s: &str) -> String {
     let formula = s.starts_with(['=', '+', '-']) && s.parse::<f64>().is_err() || s.starts_with('@') && s.contains('(');
-    let s = if formula { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+    if formula {
+        format!("'{s}")
     } else {
-        s
+        s.to_string()
     }
 }
 
@@ -297,13 +299,15 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_and_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("@payments"), "@payments");
-        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_field("-5"), "-5");
+        let row = |f: &str| write_csv(&[[f.to_string(), "x".into()]]);
+        assert_eq!(row("plain"), "plain,x\n");
+        assert_eq!(row("a, b"), "\"a, b\",x\n");
+        assert_eq!(row("say \"hi\""), "\"say \"\"hi\"\"\",x\n");
+        assert_eq!(row("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\",x\n");
+        assert_eq!(row("@payments"), "@payments,x\n");
+        assert_eq!(row("@SUM(A1)"), "'@SUM(A1),x\n");
+        assert_eq!(row("-5"), "-5,x\n");
+        assert_eq!(row("two\nlines"), "\"two\nlines\",x\n");
     }
 
     #[test]
