@@ -45,12 +45,7 @@ pub enum CheckError {
     Setup(anyhow::Error),
 }
 
-/// With DEBRIEF_TIMINGS set, prints how long a stage took (for bench/).
-pub fn stage_time(stage: &str, since: std::time::Instant) {
-    if std::env::var_os("DEBRIEF_TIMINGS").is_some() {
-        eprintln!("timing: {stage} {:.3} s", since.elapsed().as_secs_f64());
-    }
-}
+pub use crate::progress::stage_time;
 
 /// Checks a site: every document parsed and every rule applied.
 pub fn check(site_dir: &Path, today: Today) -> Result<Checked, CheckError> {

@@ -122,13 +122,17 @@ fn load(site_dir: &std::path::Path, today: Option<NaiveDate>, run: &check::RunOp
 pub fn build(opts: &BuildOptions) -> u8 {
     let colour = use_colour(std::io::stderr().is_terminal());
     let t0 = std::time::Instant::now();
+    let progress = crate::progress::Progress::start(std::io::stderr().is_terminal() && !crate::progress::quiet());
+    progress.stage("checking", 0);
     let run = check::RunOptions { render: true, ..check::RunOptions::default() };
     let checked = match load(&opts.site_dir, opts.today, &run) {
         Ok(c) => c,
         Err(code) => return code,
     };
     check::stage_time("check+md", t0);
-    print_notes(&checked.enrichment.notes, Format::Human);
+    if !crate::progress::quiet() {
+        print_notes(&checked.enrichment.notes, Format::Human);
+    }
     let config = &checked.site.settings.config;
     let out = opts.out.clone().unwrap_or_else(|| opts.site_dir.join(&config.output));
     let (errors, _) = diagnostic::counts(&checked.diagnostics);
@@ -139,11 +143,16 @@ pub fn build(opts: &BuildOptions) -> u8 {
         eprintln!("error: the site has errors, so nothing was built; {} is untouched", display_path(&out));
         return FAILED;
     }
-    match render_and_write(&checked, opts, &out) {
+    progress.stage("writing pages", 0);
+    let built = render_and_write(&checked, opts, &out, &progress);
+    drop(progress);
+    match built {
         Ok(pages) => {
-            let index = out.join("index.html");
-            println!("built {pages} pages into {}", display_path(&out));
-            println!("open {} in a browser, or serve the folder from any static host", display_path(&index));
+            if !crate::progress::quiet() {
+                let index = out.join("index.html");
+                println!("built {pages} pages into {}", display_path(&out));
+                println!("open {} in a browser, or serve the folder from any static host", display_path(&index));
+            }
             OK
         }
         Err(e) => {
@@ -154,14 +163,21 @@ pub fn build(opts: &BuildOptions) -> u8 {
     }
 }
 
-fn render_and_write(checked: &check::Checked, opts: &BuildOptions, out: &std::path::Path) -> anyhow::Result<usize> {
+fn render_and_write(
+    checked: &check::Checked,
+    opts: &BuildOptions,
+    out: &std::path::Path,
+    progress: &crate::progress::Progress,
+) -> anyhow::Result<usize> {
     crate::output::check_output_dir(&opts.site_dir, out)?;
     let t = std::time::Instant::now();
     let theme = crate::theme::Theme::load(&opts.site_dir, &checked.site.settings.config.theme)?;
     let site_opts = crate::site::BuildOptions { drafts: opts.drafts, base_url: opts.base_url.clone() };
     let staging = crate::output::Staging::new(out)?;
-    let pages =
-        crate::site::render(&checked.site, &checked.enrichment, &theme, &site_opts, &|file| staging.write(&file))?;
+    let pages = crate::site::render(&checked.site, &checked.enrichment, &theme, &site_opts, &|file| {
+        progress.tick();
+        staging.write(&file)
+    })?;
     check::stage_time("render+write", t);
     let t = std::time::Instant::now();
     staging.commit()?;
@@ -203,4 +219,90 @@ pub fn stats(opts: &StatsOptions) -> u8 {
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     OK
+}
+
+pub struct StatusOptions {
+    pub site_dir: PathBuf,
+    /// A template's id (`investigating`, `payments/investigating`) or phase.
+    pub template: String,
+    pub values: std::collections::BTreeMap<String, String>,
+    /// Unfilled placeholders make it exit 1.
+    pub strict: bool,
+}
+
+/// `debrief status`: a status template with its blanks filled, on stdout,
+/// ready to paste; what is left unfilled (or set but unused) on stderr.
+pub fn status(opts: &StatusOptions) -> u8 {
+    let templates = match status_templates(&opts.site_dir) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return COULD_NOT_RUN;
+        }
+    };
+    let Some(t) = pick_template(&templates, &opts.template) else {
+        let ids: Vec<&str> = templates.iter().map(|t| t.meta.id.as_str()).collect();
+        eprintln!(
+            "error: no status template `{}`; the site has: {}",
+            opts.template,
+            if ids.is_empty() { "none (add them under content/status/)".to_string() } else { ids.join(", ") }
+        );
+        return COULD_NOT_RUN;
+    };
+    let (text, unfilled) = crate::status::fill(&t.text, &opts.values);
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+    for key in opts.values.keys().filter(|k| !t.placeholders.contains(k)) {
+        eprintln!("warning: `{key}` is not a placeholder of {}; it has: {}", t.meta.id, t.placeholders.join(", "));
+    }
+    if unfilled.is_empty() {
+        return OK;
+    }
+    let list: Vec<String> = unfilled.iter().map(|n| format!("{{{{ {n} }}}}")).collect();
+    let level = if opts.strict { "error" } else { "warning" };
+    eprintln!(
+        "{level}: {} left unfilled: {} (fill with --set {}=…)",
+        if unfilled.len() == 1 {
+            "1 placeholder is".to_string()
+        } else {
+            format!("{} placeholders are", unfilled.len())
+        },
+        list.join(", "),
+        unfilled[0]
+    );
+    if opts.strict {
+        FAILED
+    } else {
+        OK
+    }
+}
+
+/// The site's status templates, read and parsed (nothing else is).
+fn status_templates(site_dir: &std::path::Path) -> anyhow::Result<Vec<crate::status::StatusTemplate>> {
+    let config = crate::config::load(site_dir).unwrap_or_default();
+    let today = Today::resolve(None, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref()).map_err(anyhow::Error::msg)?;
+    let settings = crate::settings::Settings::new(config, today);
+    let listing = crate::source::list(site_dir)?;
+    let mut out = Vec::new();
+    for (rel, path) in listing.files.iter().filter(|(rel, _)| rel.starts_with("content/status/")) {
+        let Ok(file) = crate::source::read(rel, path) else { continue };
+        if let (Some(crate::model::Document::Status(t)), _) = check::parse_file(&file, &settings, false) {
+            out.push(*t);
+        }
+    }
+    out.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    Ok(out)
+}
+
+/// By id, then by the last part of the id, then by phase when only one template has it.
+fn pick_template<'a>(
+    templates: &'a [crate::status::StatusTemplate],
+    wanted: &str,
+) -> Option<&'a crate::status::StatusTemplate> {
+    let wanted = wanted.trim_start_matches("status/");
+    let unique = |found: Vec<&'a crate::status::StatusTemplate>| (found.len() == 1).then(|| found[0]);
+    templates
+        .iter()
+        .find(|t| t.meta.id == wanted)
+        .or_else(|| unique(templates.iter().filter(|t| t.meta.id.rsplit('/').next() == Some(wanted)).collect()))
+        .or_else(|| unique(templates.iter().filter(|t| t.phase.as_deref() == Some(wanted)).collect()))
 }

@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod page;
+pub mod progress;
 pub mod render;
 pub mod runbook;
 pub mod search;

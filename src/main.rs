@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
-use debrief::commands::{self, BuildOptions, CheckOptions, StatsOptions};
+use clap::{ArgAction, CommandFactory, Parser, Subcommand};
+use debrief::commands::{self, BuildOptions, CheckOptions, StatsOptions, StatusOptions};
 use debrief::diagnostic::Format;
 
 // Parsing thousands of small documents is allocation-heavy; mimalloc's
@@ -18,6 +18,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(name = "debrief", version, about, long_about = None)]
 struct Cli {
+    /// Say only what went wrong.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Say more: how long each stage took (twice: more still).
+    #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet")]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -97,10 +103,52 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = debrief::time::parse_today_flag)]
         today: Option<NaiveDate>,
     },
+    /// Print a status template with its blanks filled, ready to paste into the
+    /// status page or the incident channel.
+    ///
+    /// Unfilled placeholders are listed on stderr; with --strict they make it exit 1.
+    Status {
+        /// The template: its id (`investigating`, `payments/investigating`) or its phase.
+        template: String,
+        /// A value for a placeholder: --set feature=Checkout (repeat for each).
+        #[arg(long = "set", value_name = "KEY=VALUE", value_parser = key_value)]
+        set: Vec<(String, String)>,
+        /// Exit 1 when a placeholder is left unfilled.
+        #[arg(long)]
+        strict: bool,
+        /// The site folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        site: PathBuf,
+    },
+    /// Print shell completions: debrief completions bash > /etc/bash_completion.d/debrief
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): debrief man > debrief.1
+    Man,
+}
+
+/// `key=value` for --set.
+fn key_value(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s.split_once('=').ok_or_else(|| format!("`{s}` is not KEY=VALUE"))?;
+    let k = k.trim();
+    if !debrief::status::is_placeholder_name(k) {
+        return Err(format!("`{k}` is not a placeholder name (letters, digits and _)"));
+    }
+    Ok((k.to_string(), v.to_string()))
+}
+
+/// Writes generated text to stdout; a closed pipe (`| head`) is not an error.
+fn print_bytes(bytes: &[u8]) -> u8 {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(bytes);
+    0
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    debrief::progress::set_verbosity(if cli.quiet { -1 } else { cli.verbose as i8 });
     let code = match cli.command {
         Command::Check { site_dir, format, today, strict, changed_since } => {
             commands::check(&CheckOptions { site_dir, format, today, strict, changed_since })
@@ -111,6 +159,20 @@ fn main() -> ExitCode {
         Command::Stats { site_dir, format, since, until, service, overdue, today } => {
             let filter = debrief::trends::Filter { since, until, service };
             commands::stats(&StatsOptions { site_dir, format, today, filter, overdue })
+        }
+        Command::Status { template, set, strict, site } => {
+            commands::status(&StatusOptions { site_dir: site, template, values: set.into_iter().collect(), strict })
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "debrief", &mut out);
+            print_bytes(&out)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            // Writing to memory cannot fail.
+            let _ = clap_mangen::Man::new(Cli::command()).render(&mut out);
+            print_bytes(&out)
         }
     };
     ExitCode::from(code)

@@ -65,7 +65,43 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile) -> StatusTemplate {
 /// The `{{ name }}` placeholders of a template, in order of first use, and
 /// malformed ones as (byte offset, message).
 pub fn placeholders(text: &str) -> (Vec<String>, Vec<(usize, String)>) {
+    let (uses, problems) = scan(text);
     let mut names: Vec<String> = Vec::new();
+    for (_, name) in uses {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    (names, problems)
+}
+
+/// A template with its blanks filled from `values`: the text ready to paste,
+/// and the placeholders left unfilled (in order of first use).
+pub fn fill(text: &str, values: &std::collections::BTreeMap<String, String>) -> (String, Vec<String>) {
+    let (uses, _) = scan(text);
+    let mut out = String::with_capacity(text.len());
+    let mut unfilled: Vec<String> = Vec::new();
+    let mut at = 0;
+    for (range, name) in uses {
+        out.push_str(&text[at..range.start]);
+        match values.get(name) {
+            Some(v) => out.push_str(v),
+            None => {
+                out.push_str(&text[range.clone()]);
+                if !unfilled.iter().any(|n| n == name) {
+                    unfilled.push(name.to_string());
+                }
+            }
+        }
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    (out, unfilled)
+}
+
+/// Every well-formed placeholder (its span and name) in order, and the malformed ones.
+fn scan(text: &str) -> (Vec<(std::ops::Range<usize>, &str)>, Vec<(usize, String)>) {
+    let mut uses = Vec::new();
     let mut problems = Vec::new();
     let mut from = 0;
     while let Some(i) = text[from..].find("{{") {
@@ -81,16 +117,15 @@ pub fn placeholders(text: &str) -> (Vec<String>, Vec<(usize, String)>) {
             from = start + 2;
             continue;
         }
+        let end = start + 2 + len + 2;
         if is_placeholder_name(name) {
-            if !names.iter().any(|n| n == name) {
-                names.push(name.to_string());
-            }
+            uses.push((start..end, name));
         } else {
             problems.push((start, format!("`{{{{ {} }}}}` is not a placeholder name", quote(name, 30))));
         }
-        from = start + 2 + len + 2;
+        from = end;
     }
-    (names, problems)
+    (uses, problems)
 }
 
 pub fn is_placeholder_name(name: &str) -> bool {
@@ -109,6 +144,15 @@ mod tests {
         let (names, problems) = placeholders("[Investigating] {{ feature }} since {{start_time}}; {{ feature }} again");
         assert_eq!(names, ["feature", "start_time"]);
         assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn fills_blanks_and_names_the_ones_left() {
+        let values: std::collections::BTreeMap<String, String> =
+            [("feature".to_string(), "Checkout".to_string()), ("unused".into(), "x".into())].into();
+        let (text, unfilled) = fill("{{ feature }} is down since {{start_time}}; {{feature}} {{ bad name }}", &values);
+        assert_eq!(text, "Checkout is down since {{start_time}}; Checkout {{ bad name }}");
+        assert_eq!(unfilled, ["start_time"]);
     }
 
     #[test]
