@@ -99,8 +99,11 @@ pub fn fill(text: &str, values: &std::collections::BTreeMap<String, String>) -> 
     (out, unfilled)
 }
 
-/// Every well-formed placeholder (its span and name) in order, and the malformed ones.
-fn scan(text: &str) -> (Vec<(std::ops::Range<usize>, &str)>, Vec<(usize, String)>) {
+/// A placeholder's span in the text, and its name.
+type Use<'a> = (std::ops::Range<usize>, &'a str);
+
+/// Every well-formed placeholder in order, and the malformed ones (offset, message).
+fn scan(text: &str) -> (Vec<Use<'_>>, Vec<(usize, String)>) {
     let mut uses = Vec::new();
     let mut problems = Vec::new();
     let mut from = 0;
