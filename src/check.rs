@@ -1,6 +1,7 @@
 //! The `check` pipeline: load → parse → validate. It never stops at the first
 //! bad file: every file is read and every problem reported.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -23,6 +24,10 @@ pub struct Checked {
     pub files_checked: usize,
     /// What git adds (empty outside a repository).
     pub enrichment: crate::git::Enrichment,
+    /// Each file's own diagnostics (before drafts are demoted), by source path.
+    pub by_file: HashMap<String, Vec<Diagnostic>>,
+    /// Those of no one document: the listing, the incident log, git.
+    pub other: Vec<Diagnostic>,
 }
 
 /// How to run the pipeline.
@@ -79,9 +84,9 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
             Err(d) => (None, vec![*d]),
         })
         .collect();
-    let mut diagnostics = listing.diagnostics;
+    let mut other = listing.diagnostics;
     let (incident_log, log_diags) = crate::incident_log::load(site_dir, &settings);
-    diagnostics.extend(log_diags);
+    other.extend(log_diags);
     let mut site = Site {
         settings,
         incidents: Vec::new(),
@@ -90,41 +95,51 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
         pages: Vec::new(),
         incident_log,
     };
-    let mut drafts = std::collections::HashSet::new();
+    let mut by_file: HashMap<String, Vec<Diagnostic>> = HashMap::new();
     for (doc, diags) in parsed {
-        diagnostics.extend(diags);
-        match doc {
-            Some(Document::Incident(i)) => {
-                if i.is_draft() {
-                    drafts.insert(i.meta.rel_path.clone());
-                }
-                site.incidents.push(*i);
-            }
-            Some(Document::Runbook(r)) => site.runbooks.push(*r),
-            Some(Document::Status(s)) => site.statuses.push(*s),
-            Some(Document::Page(p)) => site.pages.push(*p),
-            None => {}
+        for d in diags {
+            by_file.entry(d.file.clone()).or_default().push(d);
+        }
+        if let Some(doc) = doc {
+            site.add(doc);
         }
     }
-    diagnostics.extend(validate::cross_document(&site));
     let t = std::time::Instant::now();
     let (enrichment, git_diags) = crate::git::enrich(
         &site,
         &crate::git::Options { site_dir, for_site: render, publication_dates: opts.publication_dates },
     );
     stage_time("git", t);
-    diagnostics.extend(git_diags);
-    diagnostics.extend(validate::stale_by_history(&site, &enrichment));
-    for d in diagnostics.iter_mut().filter(|d| drafts.contains(&d.file)) {
-        d.demote();
-    }
+    other.extend(git_diags);
+    let mut diagnostics = diagnose(&site, &enrichment, &by_file, &other);
     if let (Some(changed), Some(rev)) = (&changed, &opts.changed_since) {
         for d in diagnostics.iter_mut().filter(|d| !changed.contains(&d.file) && d.file != crate::config::FILE_NAME) {
             d.demote_unchanged(rev);
         }
     }
     diagnostic::sort(&mut diagnostics);
-    Ok(Checked { site, diagnostics, files_checked, enrichment })
+    Ok(Checked { site, diagnostics, files_checked, enrichment, by_file, other })
+}
+
+/// Every diagnostic of the site: each file's own (`by_file`), the others
+/// (listing, incident log, git), and the rules across documents; a draft's
+/// demoted to warnings. Sorted. `serve` calls it again after each edit.
+pub fn diagnose(
+    site: &Site,
+    enrichment: &crate::git::Enrichment,
+    by_file: &HashMap<String, Vec<Diagnostic>>,
+    other: &[Diagnostic],
+) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = by_file.values().flatten().chain(other).cloned().collect();
+    diagnostics.extend(validate::cross_document(site));
+    diagnostics.extend(validate::stale_by_history(site, enrichment));
+    let drafts: std::collections::HashSet<&str> =
+        site.incidents.iter().filter(|i| i.is_draft()).map(|i| i.meta.rel_path.as_str()).collect();
+    for d in diagnostics.iter_mut().filter(|d| drafts.contains(d.file.as_str())) {
+        d.demote();
+    }
+    diagnostic::sort(&mut diagnostics);
+    diagnostics
 }
 
 /// Parses one file into its model, with the problems found in it alone.

@@ -172,12 +172,14 @@ fn render_and_write(
     crate::output::check_output_dir(&opts.site_dir, out)?;
     let t = std::time::Instant::now();
     let theme = crate::theme::Theme::load(&opts.site_dir, &checked.site.settings.config.theme)?;
-    let site_opts = crate::site::BuildOptions { drafts: opts.drafts, base_url: opts.base_url.clone() };
+    let site_opts =
+        crate::site::BuildOptions { drafts: opts.drafts, base_url: opts.base_url.clone(), ..Default::default() };
     let staging = crate::output::Staging::new(out)?;
     let pages = crate::site::render(&checked.site, &checked.enrichment, &theme, &site_opts, &|file| {
         progress.tick();
         staging.write(&file)
-    })?;
+    })?
+    .pages;
     check::stage_time("render+write", t);
     let t = std::time::Instant::now();
     staging.commit()?;
@@ -305,4 +307,72 @@ fn pick_template<'a>(
         .find(|t| t.meta.id == wanted)
         .or_else(|| unique(templates.iter().filter(|t| t.meta.id.rsplit('/').next() == Some(wanted)).collect()))
         .or_else(|| unique(templates.iter().filter(|t| t.phase.as_deref() == Some(wanted)).collect()))
+}
+
+/// `debrief init`: a new site that checks clean, with a CI workflow.
+pub fn init(dir: &std::path::Path, force: bool, today: Option<NaiveDate>) -> u8 {
+    let today = match resolve_today(today, Format::Json) {
+        Ok(t) => t.date,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return COULD_NOT_RUN;
+        }
+    };
+    match crate::scaffold::init(dir, force, today) {
+        Ok(files) => {
+            if !crate::progress::quiet() {
+                for f in &files {
+                    println!("wrote {}", display_path(f));
+                }
+                println!(
+                    "next: debrief check {0} && debrief build {0}, then open {0}/public/index.html",
+                    display_path(dir)
+                );
+            }
+            OK
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            COULD_NOT_RUN
+        }
+    }
+}
+
+/// `debrief new`: a document from its archetype; prints the path written.
+pub fn new_document(site: &std::path::Path, doc: &crate::scaffold::NewDocument, today: Option<NaiveDate>) -> u8 {
+    let today = match resolve_today(today, Format::Json) {
+        Ok(t) => t.date,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return COULD_NOT_RUN;
+        }
+    };
+    match crate::scaffold::new_document(site, doc, today) {
+        Ok(path) => {
+            println!("{}", display_path(&path));
+            OK
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            COULD_NOT_RUN
+        }
+    }
+}
+
+/// `debrief serve`: runs until stopped; returns only when it cannot start.
+pub fn serve(opts: &crate::serve::ServeOptions, today: Option<NaiveDate>) -> u8 {
+    let today = match resolve_today(today, Format::Human) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return COULD_NOT_RUN;
+        }
+    };
+    match crate::serve::serve(opts, today) {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            COULD_NOT_RUN
+        }
+    }
 }

@@ -120,6 +120,53 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = ".")]
         site: PathBuf,
     },
+    /// Create a new site: debrief.yml, an example post-mortem, runbook and status
+    /// templates, and a GitHub Actions workflow.
+    Init {
+        /// The folder for the new site (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write into a folder that is not empty (overwrites only the files init writes).
+        #[arg(long)]
+        force: bool,
+        /// The date to treat as today (default: SOURCE_DATE_EPOCH, else the clock).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = debrief::time::parse_today_flag)]
+        today: Option<NaiveDate>,
+    },
+    /// Write a new post-mortem, runbook or status template from its template
+    /// (the site's archetypes/<kind>.md, else the built-in one), and print its path.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+        /// The site folder.
+        #[arg(long, value_name = "DIR", default_value = ".", global = true)]
+        site: PathBuf,
+        /// The date to treat as today (default: SOURCE_DATE_EPOCH, else the clock).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = debrief::time::parse_today_flag, global = true)]
+        today: Option<NaiveDate>,
+    },
+    /// Build, serve the site on 127.0.0.1, and rebuild when a source changes;
+    /// open pages reload themselves and show the errors while there are any.
+    Serve {
+        /// The site folder.
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// The port (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; only this machine can connect unless you change it.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Leave draft post-mortems out (serve shows them by default).
+        #[arg(long)]
+        no_drafts: bool,
+        /// The date to treat as today (default: SOURCE_DATE_EPOCH, else the clock).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = debrief::time::parse_today_flag)]
+        today: Option<NaiveDate>,
+    },
     /// Print shell completions: debrief completions bash > /etc/bash_completion.d/debrief
     Completions {
         #[arg(value_enum)]
@@ -127,6 +174,40 @@ enum Command {
     },
     /// Print the man page (roff): debrief man > debrief.1
     Man,
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// A draft post-mortem in content/incidents/YYYY/YYYY-MM-DD-slug.md, with the next free id.
+    Incident {
+        /// Its title, in quotes.
+        title: String,
+        /// A level of the severity scale (or an alias).
+        #[arg(long)]
+        severity: Option<String>,
+        /// When it started: "2025-03-25 14:15" (in the site's zone) or RFC 3339.
+        #[arg(long, value_name = "TIME")]
+        started: Option<String>,
+    },
+    /// A runbook in content/runbooks/SERVICE/NAME.md.
+    Runbook {
+        /// SERVICE/NAME, such as payments/high-error-rate.
+        path: String,
+        /// An alert it answers (repeat for each).
+        #[arg(long = "alert", value_name = "ALERT")]
+        alerts: Vec<String>,
+        /// The team that owns it (default: @SERVICE).
+        #[arg(long)]
+        owner: Option<String>,
+    },
+    /// A status template in content/status/PHASE.md.
+    Status {
+        /// investigating, identified, monitoring or resolved.
+        phase: String,
+        /// The file name, when PHASE.md is taken (such as investigating-internal).
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 /// `key=value` for --set.
@@ -162,6 +243,19 @@ fn main() -> ExitCode {
         }
         Command::Status { template, set, strict, site } => {
             commands::status(&StatusOptions { site_dir: site, template, values: set.into_iter().collect(), strict })
+        }
+        Command::Init { dir, force, today } => commands::init(&dir, force, today),
+        Command::New { what, site, today } => {
+            use debrief::scaffold::NewDocument;
+            let doc = match what {
+                NewCommand::Incident { title, severity, started } => NewDocument::Incident { title, severity, started },
+                NewCommand::Runbook { path, alerts, owner } => NewDocument::Runbook { path, alerts, owner },
+                NewCommand::Status { phase, name } => NewDocument::Status { phase, name },
+            };
+            commands::new_document(&site, &doc, today)
+        }
+        Command::Serve { site_dir, port, bind, open, no_drafts, today } => {
+            commands::serve(&debrief::serve::ServeOptions { site_dir, bind, port, open, no_drafts }, today)
         }
         Command::Completions { shell } => {
             let mut out = Vec::new();

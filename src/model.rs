@@ -19,6 +19,42 @@ pub struct Site {
     pub incident_log: Vec<crate::incident_log::LoggedIncident>,
 }
 
+impl Site {
+    /// Adds a document where its kind goes (callers add in source-path order).
+    pub fn add(&mut self, doc: Document) {
+        match doc {
+            Document::Incident(i) => self.incidents.push(*i),
+            Document::Runbook(r) => self.runbooks.push(*r),
+            Document::Status(s) => self.statuses.push(*s),
+            Document::Page(p) => self.pages.push(*p),
+        }
+    }
+
+    /// Puts `doc` in the place of the document read from `rel_path` (or
+    /// takes that one out, for `None`), keeping each list in source-path order.
+    pub fn replace(&mut self, rel_path: &str, doc: Option<Document>) {
+        fn put<T>(list: &mut Vec<T>, rel: &str, path: impl Fn(&T) -> &str, new: Option<T>) {
+            list.retain(|d| path(d) != rel);
+            if let Some(new) = new {
+                let at = list.partition_point(|d| path(d) < rel);
+                list.insert(at, new);
+            }
+        }
+        let (mut i, mut r, mut s, mut p) = (None, None, None, None);
+        match doc {
+            Some(Document::Incident(d)) => i = Some(*d),
+            Some(Document::Runbook(d)) => r = Some(*d),
+            Some(Document::Status(d)) => s = Some(*d),
+            Some(Document::Page(d)) => p = Some(*d),
+            None => {}
+        }
+        put(&mut self.incidents, rel_path, |d| &d.meta.rel_path, i);
+        put(&mut self.runbooks, rel_path, |d| &d.meta.rel_path, r);
+        put(&mut self.statuses, rel_path, |d| &d.meta.rel_path, s);
+        put(&mut self.pages, rel_path, |d| &d.meta.rel_path, p);
+    }
+}
+
 /// One parsed document of any kind.
 #[derive(Debug, Clone)]
 pub enum Document {

@@ -173,6 +173,19 @@ pub fn write_atomic(out: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     staging.commit()
 }
 
+/// Replaces one file inside an existing output folder (serve's quick
+/// rebuilds): written beside it, then renamed over it, so a reader never
+/// sees half a file.
+pub fn write_in_place(out: &Path, file: &OutputFile) -> anyhow::Result<()> {
+    let path = out.join(safe_relative(&file.path)?);
+    let parent = path.parent().expect("a joined path has a parent");
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = path.file_name().expect("a safe relative path names a file").to_string_lossy();
+    let tmp = parent.join(format!(".{name}.debrief-tmp"));
+    fs::write(&tmp, &file.bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs::rename(&tmp, &path).with_context(|| format!("cannot replace {}", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@ pub mod action_items;
 pub mod context;
 pub mod feeds;
 pub mod links;
+pub mod partial;
 pub mod search;
 pub mod trends;
 
@@ -31,6 +32,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `base_url` from the config.
     pub base_url: Option<String>,
+    /// Serve mode's quick rebuild: only these pages (no search index or sitemap).
+    pub partial: Option<partial::Partial>,
+    /// Similar incidents from the last full build, for a quick rebuild.
+    pub similar: Option<std::sync::Arc<partial::SimilarBySlug>>,
 }
 
 /// Lookups over the site, built once and shared by every page.
@@ -69,7 +74,10 @@ impl<'a> Index<'a> {
             }
         }
         let t = std::time::Instant::now();
-        let similar = crate::similar::find(&incidents);
+        let similar = match &opts.similar {
+            Some(kept) if opts.partial.is_some() => partial::by_position(&incidents, kept),
+            _ => crate::similar::find(&incidents),
+        };
         crate::check::stage_time("similar incidents", t);
         Index {
             site,
@@ -325,23 +333,38 @@ enum Job<'a> {
     Static(&'a str, &'a [u8]),
 }
 
-/// Renders every page and file of the site, in parallel, handing each to
-/// `emit` as soon as it is made, so no more than a page per thread is held in
-/// memory. Returns the number of HTML pages.
+/// What `render` made.
+pub struct Rendered {
+    /// HTML pages (all of them, or a quick rebuild's).
+    pub pages: usize,
+    /// The similar incidents it used, for the next quick rebuild.
+    pub similar: partial::SimilarBySlug,
+}
+
+/// Renders every page and file of the site (or, with `opts.partial`, the
+/// ones that show what changed), in parallel, handing each to `emit` as soon
+/// as it is made, so no more than a page per thread is held in memory.
 pub fn render(
     site: &Site,
     git: &crate::git::Enrichment,
     theme: &Theme,
     opts: &BuildOptions,
     emit: &Emit,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<Rendered> {
     let ix = Index::new(site, git, opts);
     let facets = Facets::new(&ix);
-    let jobs = jobs(&ix, &facets, theme);
+    let mut jobs = jobs(&ix, &facets, theme);
+    let similar = partial::by_slug(&ix, &ix.similar);
+    if let Some(p) = &opts.partial {
+        jobs.retain(|job| p.wants(&ix, job));
+        let pages = jobs.len();
+        jobs.into_par_iter().try_for_each(|job| emit(run(&ix, &facets, theme, job)?))?;
+        return Ok(Rendered { pages, similar });
+    }
     // The index first, then the pages: each is parallel inside, and their
     // peaks of memory do not add up.
     let stats = search::files(&ix, emit)?;
-    if std::env::var_os("DEBRIEF_TIMINGS").is_some() {
+    if crate::progress::verbose() {
         eprintln!("search index: {stats:?}");
     }
     let paths: anyhow::Result<Vec<Option<String>>> = jobs
@@ -356,7 +379,18 @@ pub fn render(
     let mut pages: Vec<String> = paths?.into_iter().flatten().collect();
     pages.sort();
     emit(OutputFile::new("sitemap.xml", feeds::sitemap(&ix, &pages)))?;
-    Ok(pages.len() + 1)
+    Ok(Rendered { pages: pages.len() + 1, similar })
+}
+
+/// The search index alone, for after a quick rebuild (the pages go first).
+pub fn render_search(
+    site: &Site,
+    git: &crate::git::Enrichment,
+    opts: &BuildOptions,
+    emit: &Emit,
+) -> anyhow::Result<()> {
+    let ix = Index::new(site, git, opts);
+    search::files(&ix, emit).map(|_| ())
 }
 
 /// Every job, the biggest first so the two threads finish together.

@@ -1,0 +1,456 @@
+//! `debrief serve`: build, serve the output on 127.0.0.1, watch the sources
+//! and rebuild on change; open pages reload themselves, and show the
+//! diagnostics over the page while the site has errors (the server keeps
+//! serving the last good build meanwhile).
+//!
+//! An edit to documents under `content/` is a quick rebuild: only those
+//! files are read again, the rules across documents run again, and only the
+//! pages that show them are rendered (`site::partial`); the search index
+//! follows once the pages are out. Anything else (debrief.yml, the theme, the
+//! incident log, a file outside the four content folders) rebuilds it all.
+
+mod http;
+mod watch;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Instant;
+
+use anyhow::Context;
+
+use crate::check::{self, Checked};
+use crate::diagnostic::{self, Diagnostic, Format};
+use crate::model::Document;
+use crate::site::partial::{Partial, SimilarBySlug};
+use crate::time::Today;
+
+pub struct ServeOptions {
+    pub site_dir: PathBuf,
+    pub bind: std::net::IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub open: bool,
+    /// Leave draft post-mortems out (serve shows them by default: it is for authors).
+    pub no_drafts: bool,
+}
+
+/// What the server tells open pages: each build bumps `generation`; `errors`
+/// holds the diagnostics (as text) while the site has errors.
+#[derive(Debug, Clone, Default)]
+pub struct LiveState {
+    pub generation: u64,
+    pub errors: Option<String>,
+}
+
+/// The state shared by the rebuild loop and the request threads.
+pub struct Shared {
+    pub out: PathBuf,
+    pub state: Mutex<LiveState>,
+    pub changed: Condvar,
+}
+
+impl Shared {
+    fn publish(&self, errors: Option<String>) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.generation += 1;
+        s.errors = errors;
+        self.changed.notify_all();
+    }
+}
+
+/// Runs until the process is stopped. Returns an exit status only when it
+/// cannot start.
+pub fn serve(opts: &ServeOptions, today: Today) -> anyhow::Result<()> {
+    let out = serve_dir(&opts.site_dir)?;
+    // Watch events name canonical paths; so does the session.
+    let site_dir = std::fs::canonicalize(&opts.site_dir)?;
+    let shared =
+        Arc::new(Shared { out: out.clone(), state: Mutex::new(LiveState::default()), changed: Condvar::new() });
+    let server = http::Server::bind(opts.bind, opts.port, Arc::clone(&shared))?;
+    let mut session = Session::new(&site_dir, !opts.no_drafts, today, out);
+    let t = Instant::now();
+    let errors = session.full_build();
+    report(&errors, t, "built", None);
+    shared.publish(errors);
+    let url = format!("http://{}/", server.addr());
+    println!("serving {} at {url} (Ctrl-C to stop)", crate::source::display_path(&opts.site_dir));
+    if opts.open {
+        open_browser(&url);
+    }
+    let watcher = watch::Watcher::start(&site_dir, &session.watched_files())?;
+    std::thread::spawn(move || server.run());
+    loop {
+        let changed = watcher.next_batch();
+        let t = Instant::now();
+        let Some((errors, pages)) = session.rebuild(&changed) else { continue };
+        report(&errors, t, "rebuilt", pages);
+        shared.publish(errors);
+        session.follow_up();
+    }
+}
+
+fn report(errors: &Option<String>, t: Instant, what: &str, pages: Option<usize>) {
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    match errors {
+        Some(text) => eprintln!("{text}the site has errors; still serving the last good build ({ms:.0} ms)"),
+        None if !crate::progress::quiet() => {
+            let pages =
+                pages.map(|n| if n == 1 { ", 1 page".to_string() } else { format!(", {n} pages") }).unwrap_or_default();
+            eprintln!("{what} in {ms:.0} ms{pages}");
+        }
+        None => {}
+    }
+}
+
+/// A folder of its own for each site, under the system's temporary folder,
+/// emptied at start: the site's own `public/` is left alone.
+fn serve_dir(site: &Path) -> anyhow::Result<PathBuf> {
+    use std::hash::{Hash, Hasher};
+    let abs = std::fs::canonicalize(site).with_context(|| format!("cannot read {}", site.display()))?;
+    if !abs.join("content").is_dir() {
+        anyhow::bail!("{} has no content/ folder: pass a site folder, or run `debrief init`", site.display());
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    abs.hash(&mut h);
+    let dir = std::env::temp_dir().join(format!("debrief-serve-{:016x}", h.finish())).join("public");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot empty {}", dir.display()))?;
+    }
+    Ok(dir)
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("note: could not start a browser ({opener}); open {url} yourself");
+    }
+}
+
+/// The last good build and what is needed to update it.
+struct Session {
+    site_dir: PathBuf,
+    out: PathBuf,
+    today: Today,
+    drafts: bool,
+    /// The site as last read (even when it had errors), with its diagnostics' parts.
+    checked: Option<Checked>,
+    theme: Option<crate::theme::Theme>,
+    similar: Arc<SimilarBySlug>,
+    /// Whether `out` holds a complete build.
+    built: bool,
+    /// Pages that changed while the site had errors, rendered once it has none.
+    pending: Partial,
+    /// The search index waits until the pages are out.
+    search_due: bool,
+}
+
+impl Session {
+    fn new(site_dir: &Path, drafts: bool, today: Today, out: PathBuf) -> Session {
+        Session {
+            site_dir: site_dir.to_path_buf(),
+            out,
+            today,
+            drafts,
+            checked: None,
+            theme: None,
+            similar: Arc::default(),
+            built: false,
+            pending: Partial::default(),
+            search_due: false,
+        }
+    }
+
+    /// Files outside `content/` whose change means a full rebuild.
+    fn watched_files(&self) -> Vec<PathBuf> {
+        let mut files = vec![self.site_dir.join(crate::config::FILE_NAME)];
+        if let Some(c) = &self.checked {
+            let log = c.site.settings.config.trends.incident_log.trim();
+            if !log.is_empty() {
+                files.push(self.site_dir.join(log));
+            }
+        }
+        files
+    }
+
+    fn options(&self, partial: Option<Partial>) -> crate::site::BuildOptions {
+        crate::site::BuildOptions {
+            drafts: self.drafts,
+            base_url: Some("/".into()),
+            partial,
+            similar: Some(Arc::clone(&self.similar)),
+        }
+    }
+
+    /// Everything, as `debrief build` does. Returns the errors, if any.
+    fn full_build(&mut self) -> Option<String> {
+        self.search_due = false;
+        let checked = match check::check_and_render(&self.site_dir, self.today) {
+            Ok(c) => c,
+            Err(check::CheckError::Config(diags)) => return Some(text(&diags, 1)),
+            Err(check::CheckError::Setup(e)) => return Some(format!("error: {e:#}\n")),
+        };
+        let errors = has_errors(&checked.diagnostics).then(|| text(&checked.diagnostics, checked.files_checked));
+        self.checked = Some(checked);
+        if errors.is_some() {
+            return errors;
+        }
+        match self.render_all() {
+            Ok(()) => {
+                self.built = true;
+                self.pending = Partial::default();
+                None
+            }
+            Err(e) => Some(format!("error: {e:#}\n")),
+        }
+    }
+
+    fn render_all(&mut self) -> anyhow::Result<()> {
+        let checked = self.checked.as_ref().expect("checked before rendering");
+        let theme = crate::theme::Theme::load(&self.site_dir, &checked.site.settings.config.theme)?;
+        let staging = crate::output::Staging::new(&self.out)?;
+        let opts = crate::site::BuildOptions { similar: None, ..self.options(None) };
+        let rendered =
+            crate::site::render(&checked.site, &checked.enrichment, &theme, &opts, &|file| staging.write(&file))?;
+        staging.commit()?;
+        self.similar = Arc::new(rendered.similar);
+        self.theme = Some(theme);
+        Ok(())
+    }
+
+    /// After a batch of changed paths: a quick rebuild when only documents
+    /// changed and the last build is complete, else a full one.
+    /// None when nothing that matters changed.
+    fn rebuild(&mut self, changed: &[PathBuf]) -> Option<(Option<String>, Option<usize>)> {
+        let content = self.site_dir.join("content");
+        // Editors' and tools' scratch files come and go under content/ (sed -i,
+        // atomic saves): a path there that is neither markdown nor a folder is none of ours.
+        let relevant =
+            |p: &&PathBuf| !p.starts_with(&content) || p.extension().is_some_and(|e| e == "md") || p.is_dir();
+        let changed: Vec<&PathBuf> = changed.iter().filter(relevant).collect();
+        if changed.is_empty() {
+            return None;
+        }
+        let docs: Option<Vec<String>> = changed.iter().map(|p| self.document_path(p)).collect();
+        Some(match docs {
+            Some(docs) if self.built && self.checked.is_some() && self.theme.is_some() => self.quick(&docs),
+            _ => (self.full_build(), None),
+        })
+    }
+
+    /// `content/<folder>/….md` for a path under one of the four folders; None otherwise.
+    fn document_path(&self, path: &Path) -> Option<String> {
+        let rel = path.strip_prefix(&self.site_dir).ok()?;
+        let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let ok = rel.len() >= 3
+            && rel[0] == "content"
+            && crate::source::Kind::from_folder(&rel[1]).is_some()
+            && rel.last().is_some_and(|name| name.ends_with(".md") && !name.starts_with(['.', '_']));
+        ok.then(|| rel.join("/"))
+    }
+
+    fn quick(&mut self, docs: &[String]) -> (Option<String>, Option<usize>) {
+        let mut partial = std::mem::take(&mut self.pending);
+        let checked = self.checked.as_mut().expect("a quick rebuild follows a full one");
+        for rel in docs {
+            let path = self.site_dir.join(rel);
+            let (doc, diags) = if path.is_file() {
+                match crate::source::read(rel, &path) {
+                    Ok(file) => check::parse_file(&file, &checked.site.settings, true),
+                    Err(d) => (None, vec![*d]),
+                }
+            } else {
+                (None, Vec::new())
+            };
+            let old = find(&checked.site, rel);
+            affects(&mut partial, rel, old, doc.as_ref());
+            checked.by_file.remove(rel);
+            if !diags.is_empty() {
+                checked.by_file.insert(rel.clone(), diags);
+            }
+            checked.site.replace(rel, doc);
+        }
+        checked.diagnostics = check::diagnose(&checked.site, &checked.enrichment, &checked.by_file, &checked.other);
+        if has_errors(&checked.diagnostics) {
+            self.pending = partial;
+            return (Some(text(&checked.diagnostics, checked.files_checked)), None);
+        }
+        let opts = self.options(Some(partial));
+        let (Some(checked), Some(theme)) = (&self.checked, &self.theme) else {
+            return (Some("error: nothing to rebuild from\n".into()), None);
+        };
+        let out = &self.out;
+        let result = crate::site::render(&checked.site, &checked.enrichment, theme, &opts, &|file| {
+            crate::output::write_in_place(out, &file)
+        });
+        match result {
+            Ok(rendered) => {
+                self.search_due = true;
+                (None, Some(rendered.pages))
+            }
+            Err(e) => (Some(format!("error: {e:#}\n")), None),
+        }
+    }
+
+    /// What waits until open pages have their reload: the search index.
+    fn follow_up(&mut self) {
+        if !std::mem::take(&mut self.search_due) {
+            return;
+        }
+        let (Some(checked), true) = (&self.checked, self.built) else { return };
+        let opts = self.options(Some(Partial::default()));
+        let out = &self.out;
+        let t = Instant::now();
+        let done = crate::site::render_search(&checked.site, &checked.enrichment, &opts, &|file| {
+            crate::output::write_in_place(out, &file)
+        });
+        match done {
+            Ok(()) => crate::progress::stage_time("search index", t),
+            Err(e) => eprintln!("warning: the search index was not updated: {e:#}"),
+        }
+    }
+}
+
+fn has_errors(diags: &[Diagnostic]) -> bool {
+    diagnostic::counts(diags).0 > 0
+}
+
+/// The diagnostics as the terminal shows them, without colour.
+fn text(diags: &[Diagnostic], files: usize) -> String {
+    diagnostic::render(diags, Format::Human, false, files)
+}
+
+/// The document read from `rel` last time.
+fn find<'a>(site: &'a crate::model::Site, rel: &str) -> Option<DocRef<'a>> {
+    let by = |p: &str| p == rel;
+    site.incidents
+        .iter()
+        .find(|d| by(&d.meta.rel_path))
+        .map(DocRef::Incident)
+        .or_else(|| site.runbooks.iter().find(|d| by(&d.meta.rel_path)).map(DocRef::Runbook))
+        .or_else(|| site.statuses.iter().find(|d| by(&d.meta.rel_path)).map(|_| DocRef::Other))
+        .or_else(|| site.pages.iter().find(|d| by(&d.meta.rel_path)).map(|_| DocRef::Other))
+}
+
+enum DocRef<'a> {
+    Incident(&'a crate::incident::Incident),
+    Runbook(&'a crate::runbook::Runbook),
+    Other,
+}
+
+/// Adds to `partial` the pages an edit of `rel` touches: its own, and when
+/// something lists show changed (or the document is new or gone), the lists,
+/// and the pages of the services, tags, alerts and runbooks it names, before
+/// and after.
+fn affects(partial: &mut Partial, rel: &str, old: Option<DocRef>, new: Option<&Document>) {
+    partial.documents.insert(rel.to_string());
+    let old_key = old.as_ref().map(list_key_ref);
+    let new_key = new.map(list_key_doc);
+    if old_key == new_key {
+        return;
+    }
+    partial.lists = true;
+    let mut add = |names: Names| {
+        partial.terms.extend(names.terms);
+        partial.alerts.extend(names.alerts);
+        partial.runbooks.extend(names.runbooks);
+    };
+    if let Some(old) = &old {
+        add(names_ref(old));
+    }
+    if let Some(new) = new {
+        add(names_doc(new));
+    }
+}
+
+#[derive(Default)]
+struct Names {
+    terms: HashSet<String>,
+    alerts: HashSet<String>,
+    runbooks: HashSet<String>,
+}
+
+fn incident_names(i: &crate::incident::Incident) -> Names {
+    Names {
+        terms: i.services.iter().chain(&i.tags).cloned().collect(),
+        alerts: HashSet::new(),
+        runbooks: i.runbooks.iter().map(|r| crate::site::runbook_ref_slug(&r.value)).collect(),
+    }
+}
+
+fn runbook_names(r: &crate::runbook::Runbook) -> Names {
+    Names {
+        terms: std::iter::once(&r.service).chain(&r.tags).cloned().collect(),
+        alerts: r.alerts.iter().map(|a| a.value.clone()).collect(),
+        runbooks: HashSet::from([r.meta.slug.clone()]),
+    }
+}
+
+fn names_ref(d: &DocRef) -> Names {
+    match d {
+        DocRef::Incident(i) => incident_names(i),
+        DocRef::Runbook(r) => runbook_names(r),
+        DocRef::Other => Names::default(),
+    }
+}
+
+fn names_doc(d: &Document) -> Names {
+    match d {
+        Document::Incident(i) => incident_names(i),
+        Document::Runbook(r) => runbook_names(r),
+        _ => Names::default(),
+    }
+}
+
+/// Everything about a document that pages other than its own show. Equal
+/// keys before and after an edit (a change to the body's prose, say) mean
+/// only its own page changes.
+fn incident_key(i: &crate::incident::Incident) -> String {
+    let items: Vec<_> = i
+        .action_items
+        .iter()
+        .map(|a| {
+            let f = |f: &Option<crate::action_item::Field>| f.as_ref().map(|f| f.text.clone());
+            (&a.text, f(&a.owner), f(&a.due), f(&a.kind), f(&a.ticket), format!("{:?}", a.status))
+        })
+        .collect();
+    format!(
+        "{:?}",
+        (
+            (&i.meta.title, &i.meta.id, &i.meta.slug, &i.meta.summary, &i.severity, i.status),
+            (&i.times, i.published_on, &i.services, &i.tags, &i.detected_by, &i.root_cause_category),
+            (
+                i.runbooks.iter().map(|r| &r.value).collect::<Vec<_>>(),
+                i.related.iter().map(|r| &r.value).collect::<Vec<_>>()
+            ),
+            items,
+        )
+    )
+}
+
+fn runbook_key(r: &crate::runbook::Runbook) -> String {
+    format!(
+        "{:?}",
+        (
+            (&r.meta.title, &r.meta.id, &r.meta.slug, &r.meta.summary, &r.service, &r.owner),
+            (r.alerts.iter().map(|a| &a.value).collect::<Vec<_>>(), &r.tags, &r.severity, r.last_reviewed, r.stale),
+        )
+    )
+}
+
+fn list_key_ref(d: &DocRef) -> String {
+    match d {
+        DocRef::Incident(i) => incident_key(i),
+        DocRef::Runbook(r) => runbook_key(r),
+        // Status templates and free pages: lists show their titles; any edit relists them.
+        DocRef::Other => "other".into(),
+    }
+}
+
+fn list_key_doc(d: &Document) -> String {
+    match d {
+        Document::Incident(i) => incident_key(i),
+        Document::Runbook(r) => runbook_key(r),
+        _ => "changed".into(),
+    }
+}
