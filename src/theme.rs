@@ -38,6 +38,7 @@ const DEFAULT: &[(&str, &[u8])] = embed!(
     "static/debrief.css",
     "static/debrief.js",
     "static/search.js",
+    "static/favicon.svg",
 );
 
 pub struct Theme {

@@ -9,6 +9,8 @@
 #[path = "common/chrome.rs"]
 mod chrome;
 mod common;
+#[path = "common/serve.rs"]
+mod served;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -373,6 +375,39 @@ async fn trend_charts_draw_in_light_and_dark() {
     let rows = js(&c, "return document.querySelector('.trend details.numbers[open] tbody').rows.length").await;
     assert!(rows.as_u64().unwrap() >= 1);
     prefer_dark(&c, false).await;
+    let errors = severe_logs(&c).await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_reloads_open_pages_and_shows_errors_over_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::copy_dir(&common::root().join("content"), &site.join("content"));
+    std::fs::copy(common::root().join("debrief.yml"), site.join("debrief.yml")).unwrap();
+    let file = site.join("content/incidents/2025/2025-06-12-ledger-db-connection-pool.md");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let server = served::Served::start(&site);
+    let (_driver, c) = start(&dir.path().join("profile")).await;
+    c.goto(&server.url("/incidents/inc-2025-022/index.html")).await.unwrap();
+    // Mark this load: a reload starts a fresh window without the mark.
+    js(&c, "window.__marked = true; return true").await;
+    // Give the page's event stream a moment to connect.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // A bad edit: the diagnostics cover the page, which stays the last good build.
+    std::fs::write(&file, original.replacen("severity: ", "severity: SEV-99 # ", 1)).unwrap();
+    wait_until(&c, "const o = document.getElementById('debrief-errors'); return !!o && o.textContent.includes('E009')")
+        .await;
+    let text = js(&c, "return document.getElementById('debrief-errors').textContent").await;
+    assert!(text.as_str().unwrap().contains("2025-06-12-ledger-db-connection-pool.md:"), "{text}");
+    assert_eq!(js(&c, "return window.__marked === true").await, Value::Bool(true), "no reload on an error");
+
+    // Fixed, with new text: the page reloads by itself and the overlay is gone.
+    std::fs::write(&file, original.replacen("## Summary\n", "## Summary\n\nFixed while open.\n", 1)).unwrap();
+    wait_until(&c, "return window.__marked !== true && document.body.textContent.includes('Fixed while open.')").await;
+    assert_eq!(js(&c, "return document.getElementById('debrief-errors') === null").await, Value::Bool(true));
     let errors = severe_logs(&c).await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
     c.close().await.unwrap();

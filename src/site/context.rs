@@ -61,6 +61,7 @@ pub struct Layout {
     pub description: String,
     pub home: String,
     pub css: String,
+    pub favicon: String,
     pub js: String,
     pub nav: Vec<NavLink>,
     /// Absolute URL of this page when `base_url` is absolute, for `<link rel=canonical>`.

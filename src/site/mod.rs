@@ -152,6 +152,7 @@ impl<'a> Index<'a> {
             description: description.to_string(),
             home: self.linker.page(from, dir::HOME),
             css: self.linker.file_link(from, "static/debrief.css"),
+            favicon: self.linker.file_link(from, "static/favicon.svg"),
             js: self.linker.file_link(from, "static/debrief.js"),
             nav,
             canonical: self.absolute(from),
