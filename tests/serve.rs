@@ -43,15 +43,20 @@ fn edits_rebuild_and_reload_and_errors_keep_the_last_good_build() {
     let mut events = server.events();
     assert_eq!(events.next().0, "hello");
 
-    // An edit: the page has the new text once the reload event comes.
+    // An edit: the reload event names the page, which has the new text by then.
     edit(&site, "## Summary\n", "## Summary\n\nA sentence added while serving.\n");
-    assert_eq!(events.next().0, "reload");
+    let own = PAGE.trim_start_matches('/');
+    let changed = events.until("reload", |d| d.contains(own));
+    let changed: serde_json::Value = serde_json::from_str(&changed).unwrap();
+    assert_eq!(changed["all"], false);
     assert!(server.get(PAGE).1.contains("A sentence added while serving."));
+    // The search index follows; no other post-mortem's page changed.
+    let search = events.until("reload", |d| d.contains("search/"));
+    assert!(!search.contains("inc-2025-014"), "{search}");
 
     // A bad edit: the diagnostics go to open pages; the last good build stays.
     edit(&site, "severity: ", "severity: SEV-99 # ");
-    let (name, data) = events.next();
-    assert_eq!(name, "build-error");
+    let data = events.until("build-error", |_| true);
     let report: serde_json::Value = serde_json::from_str(&data).unwrap();
     let text = report["text"].as_str().unwrap();
     assert!(text.contains("E009") && text.contains("2025-06-12-ledger-db-connection-pool.md:"), "{text}");
@@ -63,7 +68,7 @@ fn edits_rebuild_and_reload_and_errors_keep_the_last_good_build() {
 
     // Fixed: a reload, and no errors.
     edit(&site, "severity: SEV-99 # ", "severity: ");
-    assert_eq!(events.next().0, "reload");
+    events.until("reload", |_| true);
     let (_, status) = server.get("/__debrief/status");
     assert!(status.contains("\"errors\":null"), "{status}");
 
@@ -72,8 +77,8 @@ fn edits_rebuild_and_reload_and_errors_keep_the_last_good_build() {
     let text = std::fs::read_to_string(site.join(POST_MORTEM)).unwrap();
     let text = text.replacen("id: INC-2025-022", "id: INC-2025-099", 1).replacen("title: ", "title: Brand new — ", 1);
     std::fs::write(new, text).unwrap();
-    assert_eq!(events.next().0, "reload");
-    assert!(server.get("/incidents/index.html").1.contains("Brand new —"));
+    events.until("reload", |d| d.contains("incidents/inc-2025-099/index.html"));
+    server.wait_for("/incidents/index.html", 10, |b| b.contains("Brand new —"));
     assert_eq!(server.get("/incidents/inc-2025-099/index.html").0, 200);
 }
 

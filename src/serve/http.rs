@@ -186,12 +186,17 @@ fn events(request: Request, shared: &Shared) {
         let message = if seen == Some(state.generation) {
             ": keep-alive\n\n".to_string()
         } else {
-            let first = seen.is_none();
-            seen = Some(state.generation);
-            match (&state.errors, first) {
+            let before = seen.replace(state.generation);
+            match (&state.errors, before) {
                 (Some(text), _) => event("build-error", &serde_json::json!({ "text": text }).to_string()),
-                (None, true) => event("hello", &state.generation.to_string()),
-                (None, false) => event("reload", &state.generation.to_string()),
+                (None, None) => event("hello", &state.generation.to_string()),
+                (None, Some(before)) => {
+                    let files = match state.changed_since(before) {
+                        super::Changed::All => serde_json::json!({ "all": true }),
+                        super::Changed::Files(f) => serde_json::json!({ "all": false, "files": f }),
+                    };
+                    event("reload", &files.to_string())
+                }
             }
         };
         if stream.write_all(message.as_bytes()).and_then(|()| stream.flush()).is_err() {

@@ -30,9 +30,19 @@
     overlay.appendChild(pre);
     (document.body || document.documentElement).appendChild(overlay);
   }
+  // This page's file in the output: `/a/` is `a/index.html`.
+  function ownFile() {
+    var p = decodeURIComponent(location.pathname).replace(/^\/+/, "");
+    return p === "" || p.slice(-1) === "/" ? p + "index.html" : p;
+  }
   var broken = false;
   var source = new EventSource("/__debrief/events");
-  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("reload", function (e) {
+    var changed;
+    try { changed = JSON.parse(e.data); } catch (err) { changed = { all: true }; }
+    // After an error, reload to drop the overlay; otherwise only when this page changed.
+    if (broken || changed.all || (changed.files || []).indexOf(ownFile()) >= 0) { location.reload(); }
+  });
   source.addEventListener("hello", function () {
     // A page opened while the site was broken reloads once it is fixed.
     if (broken) { location.reload(); }

@@ -12,7 +12,7 @@
 mod http;
 mod watch;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
@@ -36,11 +36,44 @@ pub struct ServeOptions {
 }
 
 /// What the server tells open pages: each build bumps `generation`; `errors`
-/// holds the diagnostics (as text) while the site has errors.
+/// holds the diagnostics (as text) while the site has errors; `recent` says
+/// which output files each of the last builds changed, so that only the
+/// pages that changed reload.
 #[derive(Debug, Clone, Default)]
 pub struct LiveState {
     pub generation: u64,
     pub errors: Option<String>,
+    pub recent: std::collections::VecDeque<(u64, Changed)>,
+}
+
+/// The output files a build changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    All,
+    Files(Vec<String>),
+}
+
+/// How many builds' changes are remembered for pages that missed some.
+const RECENT: usize = 32;
+
+impl LiveState {
+    /// What changed after generation `seen`: every file, when that is further back than remembered.
+    pub fn changed_since(&self, seen: u64) -> Changed {
+        let oldest = self.recent.front().map_or(self.generation + 1, |(g, _)| *g);
+        if seen + 1 < oldest {
+            return Changed::All;
+        }
+        let mut files = Vec::new();
+        for (_, c) in self.recent.iter().filter(|(g, _)| *g > seen) {
+            match c {
+                Changed::All => return Changed::All,
+                Changed::Files(f) => files.extend(f.iter().cloned()),
+            }
+        }
+        files.sort();
+        files.dedup();
+        Changed::Files(files)
+    }
 }
 
 /// The state shared by the rebuild loop and the request threads.
@@ -51,10 +84,18 @@ pub struct Shared {
 }
 
 impl Shared {
-    fn publish(&self, errors: Option<String>) {
+    fn publish(&self, errors: Option<String>, changed: Changed) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if errors.is_none() && changed == Changed::Files(Vec::new()) && s.errors.is_none() {
+            return; // nothing for open pages to do
+        }
         s.generation += 1;
         s.errors = errors;
+        let generation = s.generation;
+        s.recent.push_back((generation, changed));
+        if s.recent.len() > RECENT {
+            s.recent.pop_front();
+        }
         self.changed.notify_all();
     }
 }
@@ -72,7 +113,7 @@ pub fn serve(opts: &ServeOptions, today: Today) -> anyhow::Result<()> {
     let t = Instant::now();
     let errors = session.full_build();
     report(&errors, t, "built", None);
-    shared.publish(errors);
+    shared.publish(errors, Changed::All);
     let url = format!("http://{}/", server.addr());
     println!("serving {} at {url} (Ctrl-C to stop)", crate::source::display_path(&opts.site_dir));
     if opts.open {
@@ -83,10 +124,24 @@ pub fn serve(opts: &ServeOptions, today: Today) -> anyhow::Result<()> {
     loop {
         let changed = watcher.next_batch();
         let t = Instant::now();
-        let Some((errors, pages)) = session.rebuild(&changed) else { continue };
-        report(&errors, t, "rebuilt", pages);
-        shared.publish(errors);
-        session.follow_up();
+        let Some(built) = session.rebuild(&changed) else { continue };
+        let pages = match &built.changed {
+            Changed::Files(f) => Some(f.len()),
+            Changed::All => None,
+        };
+        report(&built.errors, t, "rebuilt", pages);
+        shared.publish(built.errors, built.changed);
+        let t = Instant::now();
+        if let Some(changed) = session.follow_up() {
+            if crate::progress::verbose() {
+                let n = match &changed {
+                    Changed::Files(f) => f.len(),
+                    Changed::All => 0,
+                };
+                eprintln!("then {n} list pages and search files in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+            }
+            shared.publish(None, changed);
+        }
     }
 }
 
@@ -95,8 +150,9 @@ fn report(errors: &Option<String>, t: Instant, what: &str, pages: Option<usize>)
     match errors {
         Some(text) => eprintln!("{text}the site has errors; still serving the last good build ({ms:.0} ms)"),
         None if !crate::progress::quiet() => {
-            let pages =
-                pages.map(|n| if n == 1 { ", 1 page".to_string() } else { format!(", {n} pages") }).unwrap_or_default();
+            let pages = pages
+                .map(|n| if n == 1 { ", 1 file changed".to_string() } else { format!(", {n} files changed") })
+                .unwrap_or_default();
             eprintln!("{what} in {ms:.0} ms{pages}");
         }
         None => {}
@@ -141,8 +197,18 @@ struct Session {
     built: bool,
     /// Pages that changed while the site had errors, rendered once it has none.
     pending: Partial,
-    /// The search index waits until the pages are out.
-    search_due: bool,
+    /// What waits until open pages were told to reload: the pages that list
+    /// everything, and the search index.
+    deferred: Option<Partial>,
+    /// A hash of each file in the output, so a rebuild writes (and reloads)
+    /// only the files whose bytes changed.
+    hashes: Mutex<HashMap<String, u64>>,
+}
+
+/// What a rebuild did.
+struct Built {
+    errors: Option<String>,
+    changed: Changed,
 }
 
 impl Session {
@@ -157,8 +223,24 @@ impl Session {
             similar: Arc::default(),
             built: false,
             pending: Partial::default(),
-            search_due: false,
+            deferred: None,
+            hashes: Mutex::default(),
         }
+    }
+
+    /// Writes `file` into the output unless it is there already, byte for
+    /// byte; returns its path when it was written.
+    fn write(&self, file: &crate::output::OutputFile, written: &Mutex<Vec<String>>) -> anyhow::Result<()> {
+        let hash = fnv_hash(&file.bytes);
+        let mut hashes = self.hashes.lock().unwrap_or_else(|e| e.into_inner());
+        if hashes.get(&file.path) == Some(&hash) {
+            return Ok(());
+        }
+        hashes.insert(file.path.clone(), hash);
+        drop(hashes);
+        crate::output::write_in_place(&self.out, file)?;
+        written.lock().unwrap_or_else(|e| e.into_inner()).push(file.path.clone());
+        Ok(())
     }
 
     /// Files outside `content/` whose change means a full rebuild.
@@ -184,7 +266,7 @@ impl Session {
 
     /// Everything, as `debrief build` does. Returns the errors, if any.
     fn full_build(&mut self) -> Option<String> {
-        self.search_due = false;
+        self.deferred = None;
         let checked = match check::check_and_render(&self.site_dir, self.today) {
             Ok(c) => c,
             Err(check::CheckError::Config(diags)) => return Some(text(&diags, 1)),
@@ -210,10 +292,14 @@ impl Session {
         let theme = crate::theme::Theme::load(&self.site_dir, &checked.site.settings.config.theme)?;
         let staging = crate::output::Staging::new(&self.out)?;
         let opts = crate::site::BuildOptions { similar: None, ..self.options(None) };
-        let rendered =
-            crate::site::render(&checked.site, &checked.enrichment, &theme, &opts, &|file| staging.write(&file))?;
+        let hashes = Mutex::new(HashMap::new());
+        let rendered = crate::site::render(&checked.site, &checked.enrichment, &theme, &opts, &|file| {
+            hashes.lock().unwrap_or_else(|e| e.into_inner()).insert(file.path.clone(), fnv_hash(&file.bytes));
+            staging.write(&file)
+        })?;
         staging.commit()?;
-        self.similar = Arc::new(rendered.similar);
+        self.hashes = hashes;
+        self.similar = Arc::new(rendered.similar.unwrap_or_default());
         self.theme = Some(theme);
         Ok(())
     }
@@ -221,7 +307,7 @@ impl Session {
     /// After a batch of changed paths: a quick rebuild when only documents
     /// changed and the last build is complete, else a full one.
     /// None when nothing that matters changed.
-    fn rebuild(&mut self, changed: &[PathBuf]) -> Option<(Option<String>, Option<usize>)> {
+    fn rebuild(&mut self, changed: &[PathBuf]) -> Option<Built> {
         let content = self.site_dir.join("content");
         // Editors' and tools' scratch files come and go under content/ (sed -i,
         // atomic saves): a path there that is neither markdown nor a folder is none of ours.
@@ -234,7 +320,7 @@ impl Session {
         let docs: Option<Vec<String>> = changed.iter().map(|p| self.document_path(p)).collect();
         Some(match docs {
             Some(docs) if self.built && self.checked.is_some() && self.theme.is_some() => self.quick(&docs),
-            _ => (self.full_build(), None),
+            _ => Built { errors: self.full_build(), changed: Changed::All },
         })
     }
 
@@ -249,8 +335,12 @@ impl Session {
         ok.then(|| rel.join("/"))
     }
 
-    fn quick(&mut self, docs: &[String]) -> (Option<String>, Option<usize>) {
+    fn quick(&mut self, docs: &[String]) -> Built {
         let mut partial = std::mem::take(&mut self.pending);
+        // A second pass still owed from the last edit is folded into this one.
+        if let Some(owed) = self.deferred.take() {
+            merge(&mut partial, owed);
+        }
         let checked = self.checked.as_mut().expect("a quick rebuild follows a full one");
         for rel in docs {
             let path = self.site_dir.join(rel);
@@ -270,45 +360,75 @@ impl Session {
             }
             checked.site.replace(rel, doc);
         }
+        let t = Instant::now();
         checked.diagnostics = check::diagnose(&checked.site, &checked.enrichment, &checked.by_file, &checked.other);
+        crate::progress::stage_time("rules across documents", t);
         if has_errors(&checked.diagnostics) {
+            let errors = text(&checked.diagnostics, checked.files_checked);
             self.pending = partial;
-            return (Some(text(&checked.diagnostics, checked.files_checked)), None);
+            return Built { errors: Some(errors), changed: Changed::Files(Vec::new()) };
         }
-        let opts = self.options(Some(partial));
-        let (Some(checked), Some(theme)) = (&self.checked, &self.theme) else {
-            return (Some("error: nothing to rebuild from\n".into()), None);
-        };
-        let out = &self.out;
-        let result = crate::site::render(&checked.site, &checked.enrichment, theme, &opts, &|file| {
-            crate::output::write_in_place(out, &file)
-        });
+        partial.heavy = false;
+        let t = Instant::now();
+        let result = self.render_partial(partial.clone());
+        crate::progress::stage_time("pages", t);
+        self.deferred = Some(Partial { heavy: true, ..partial });
         match result {
-            Ok(rendered) => {
-                self.search_due = true;
-                (None, Some(rendered.pages))
-            }
-            Err(e) => (Some(format!("error: {e:#}\n")), None),
+            Ok(files) => Built { errors: None, changed: Changed::Files(files) },
+            Err(e) => Built { errors: Some(format!("error: {e:#}\n")), changed: Changed::Files(Vec::new()) },
         }
     }
 
-    /// What waits until open pages have their reload: the search index.
-    fn follow_up(&mut self) {
-        if !std::mem::take(&mut self.search_due) {
-            return;
-        }
-        let (Some(checked), true) = (&self.checked, self.built) else { return };
+    /// Renders the pages `partial` wants into the output; returns the files that changed.
+    fn render_partial(&self, partial: Partial) -> anyhow::Result<Vec<String>> {
+        let (Some(checked), Some(theme)) = (&self.checked, &self.theme) else { return Ok(Vec::new()) };
+        let opts = self.options(Some(partial));
+        let written = Mutex::new(Vec::new());
+        crate::site::render(&checked.site, &checked.enrichment, theme, &opts, &|file| self.write(&file, &written))?;
+        Ok(written.into_inner().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The second pass of a quick rebuild, once open pages have their reload:
+    /// the pages that list everything, and the search index. Returns what it changed.
+    fn follow_up(&mut self) -> Option<Changed> {
+        let partial = self.deferred.take()?;
+        let checked = self.checked.as_ref()?;
+        let mut files = match self.render_partial(partial) {
+            Ok(files) => files,
+            Err(e) => {
+                eprintln!("warning: the list pages were not updated: {e:#}");
+                Vec::new()
+            }
+        };
         let opts = self.options(Some(Partial::default()));
-        let out = &self.out;
+        let written = Mutex::new(Vec::new());
         let t = Instant::now();
-        let done = crate::site::render_search(&checked.site, &checked.enrichment, &opts, &|file| {
-            crate::output::write_in_place(out, &file)
-        });
-        match done {
+        let search =
+            crate::site::render_search(&checked.site, &checked.enrichment, &opts, &|file| self.write(&file, &written));
+        match search {
             Ok(()) => crate::progress::stage_time("search index", t),
             Err(e) => eprintln!("warning: the search index was not updated: {e:#}"),
         }
+        files.extend(written.into_inner().unwrap_or_else(|e| e.into_inner()));
+        Some(Changed::Files(files))
     }
+}
+
+/// Adds what `more` renders to `into`.
+fn merge(into: &mut Partial, more: Partial) {
+    into.documents.extend(more.documents);
+    into.lists |= more.lists;
+    into.terms.extend(more.terms);
+    into.alerts.extend(more.alerts);
+    into.runbooks.extend(more.runbooks);
+}
+
+/// FNV-1a, to tell a rewritten file from an unchanged one.
+fn fnv_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    h.write(bytes);
+    h.finish()
 }
 
 fn has_errors(diags: &[Diagnostic]) -> bool {

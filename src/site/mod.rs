@@ -338,8 +338,8 @@ enum Job<'a> {
 pub struct Rendered {
     /// HTML pages (all of them, or a quick rebuild's).
     pub pages: usize,
-    /// The similar incidents it used, for the next quick rebuild.
-    pub similar: partial::SimilarBySlug,
+    /// The similar incidents it computed (a full build), for the next quick rebuild.
+    pub similar: Option<partial::SimilarBySlug>,
 }
 
 /// Renders every page and file of the site (or, with `opts.partial`, the
@@ -355,12 +355,29 @@ pub fn render(
     let ix = Index::new(site, git, opts);
     let facets = Facets::new(&ix);
     let mut jobs = jobs(&ix, &facets, theme);
-    let similar = partial::by_slug(&ix, &ix.similar);
     if let Some(p) = &opts.partial {
         jobs.retain(|job| p.wants(&ix, job));
         let pages = jobs.len();
-        jobs.into_par_iter().try_for_each(|job| emit(run(&ix, &facets, theme, job)?))?;
-        return Ok(Rendered { pages, similar });
+        let timed: anyhow::Result<Vec<(f64, String)>> = jobs
+            .into_par_iter()
+            .map(|job| {
+                let t = std::time::Instant::now();
+                let file = run(&ix, &facets, theme, job)?;
+                let took = (t.elapsed().as_secs_f64(), file.path.clone());
+                emit(file)?;
+                Ok(took)
+            })
+            .collect();
+        if crate::progress::verbose() {
+            let mut timed = timed?;
+            timed.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for (secs, path) in timed.iter().take(5) {
+                eprintln!("timing: page {path} {secs:.3} s");
+            }
+        } else {
+            timed?;
+        }
+        return Ok(Rendered { pages, similar: None });
     }
     // The index first, then the pages: each is parallel inside, and their
     // peaks of memory do not add up.
@@ -380,7 +397,7 @@ pub fn render(
     let mut pages: Vec<String> = paths?.into_iter().flatten().collect();
     pages.sort();
     emit(OutputFile::new("sitemap.xml", feeds::sitemap(&ix, &pages)))?;
-    Ok(Rendered { pages: pages.len() + 1, similar })
+    Ok(Rendered { pages: pages.len() + 1, similar: Some(partial::by_slug(&ix, &ix.similar)) })
 }
 
 /// The search index alone, for after a quick rebuild (the pages go first).

@@ -21,6 +21,10 @@ pub struct Partial {
     pub alerts: HashSet<String>,
     /// Slugs of runbooks whose pages change (they list the post-mortems that used them).
     pub runbooks: HashSet<String>,
+    /// The second pass: the pages that list every post-mortem or item (slow
+    /// at 10,000), rendered after open pages were told to reload. The first
+    /// pass renders everything else.
+    pub heavy: bool,
 }
 
 /// Similar incidents by post-mortem slug, kept from the last full build: a
@@ -30,7 +34,7 @@ pub type SimilarBySlug = HashMap<String, Vec<(String, Suggestion)>>;
 impl Partial {
     pub(super) fn wants(&self, ix: &Index, job: &Job) -> bool {
         let doc = |rel: &str| self.documents.contains(rel);
-        match job {
+        let changed = match job {
             Job::Incident(n) => doc(&ix.incidents[*n].meta.rel_path),
             Job::Runbook(r) => doc(&r.meta.rel_path) || self.runbooks.contains(&r.meta.slug),
             Job::Alert(name, r) => doc(&r.meta.rel_path) || self.alerts.contains(name),
@@ -38,19 +42,25 @@ impl Partial {
             Job::Page(p) => doc(&p.meta.rel_path),
             Job::Term { name, .. } => self.lists && self.terms.contains(name),
             Job::Static(..) | Job::Search | Job::NotFound => false,
-            Job::Home
-            | Job::IncidentList { .. }
-            | Job::RunbookList
-            | Job::AlertList
-            | Job::StatusList
+            _ => self.lists,
+        };
+        changed && is_heavy(job) == self.heavy
+    }
+}
+
+/// Pages whose size grows with every post-mortem or action item.
+fn is_heavy(job: &Job) -> bool {
+    matches!(
+        job,
+        Job::IncidentList { .. }
+            | Job::Term { .. }
             | Job::TermList(..)
             | Job::Trends
             | Job::ActionItems
             | Job::Calendar
             | Job::Feed
-            | Job::Export => self.lists,
-        }
-    }
+            | Job::Export
+    )
 }
 
 /// `similar` (by position in `ix.incidents`) keyed by slug instead.

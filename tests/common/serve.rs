@@ -92,6 +92,18 @@ pub struct Events {
 }
 
 impl Events {
+    /// Skips events until one named `name` whose data satisfies `ok`; returns its data.
+    pub fn until(&mut self, name: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            assert!(Instant::now() < deadline, "no `{name}` event that fits within 20 s");
+            let (n, data) = self.next();
+            if n == name && ok(&data) {
+                return data;
+            }
+        }
+    }
+
     /// The next event: (name, data).
     pub fn next(&mut self) -> (String, String) {
         let (mut name, mut data) = (String::new(), Vec::new());
