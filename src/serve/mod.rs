@@ -148,7 +148,7 @@ pub fn serve(opts: &ServeOptions, today: Today) -> anyhow::Result<()> {
 fn report(errors: &Option<String>, t: Instant, what: &str, pages: Option<usize>) {
     let ms = t.elapsed().as_secs_f64() * 1000.0;
     match errors {
-        Some(text) => eprintln!("{text}the site has errors; still serving the last good build ({ms:.0} ms)"),
+        Some(text) => eprintln!("{text}the site has errors: open pages show them, and the last good build (if any) is still served ({ms:.0} ms)"),
         None if !crate::progress::quiet() => {
             let pages = pages
                 .map(|n| if n == 1 { ", 1 file changed".to_string() } else { format!(", {n} files changed") })
