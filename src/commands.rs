@@ -39,8 +39,13 @@ fn use_colour(stream_is_terminal: bool) -> bool {
     stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn resolve_today(flag: Option<NaiveDate>, format: Format) -> Result<Today, String> {
-    let today = Today::resolve(flag, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
+/// "Today" from the flag, else SOURCE_DATE_EPOCH, else the clock (said on
+/// stderr for people). An invalid SOURCE_DATE_EPOCH is reported, as exit status 2.
+fn resolve_today(flag: Option<NaiveDate>, format: Format) -> Result<Today, u8> {
+    let today = Today::resolve(flag, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref()).map_err(|e| {
+        eprintln!("error: {e}");
+        COULD_NOT_RUN
+    })?;
     if today.source == TodaySource::Clock && format == Format::Human {
         eprintln!(
             "note: today is {} by the system clock; pass --today or set SOURCE_DATE_EPOCH for reproducible results",
@@ -53,10 +58,7 @@ fn resolve_today(flag: Option<NaiveDate>, format: Format) -> Result<Today, Strin
 pub fn check(opts: &CheckOptions) -> u8 {
     let today = match resolve_today(opts.today, opts.format) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return COULD_NOT_RUN;
-        }
+        Err(code) => return code,
     };
     let colour = use_colour(std::io::stdout().is_terminal());
     let mut out = std::io::stdout().lock();
@@ -101,10 +103,7 @@ pub struct BuildOptions {
 /// commands that go on from a check. What stops them is reported on stderr
 /// and comes back as the exit status.
 fn load(site_dir: &std::path::Path, today: Option<NaiveDate>, run: &check::RunOptions) -> Result<check::Checked, u8> {
-    let today = resolve_today(today, Format::Human).map_err(|e| {
-        eprintln!("error: {e}");
-        COULD_NOT_RUN
-    })?;
+    let today = resolve_today(today, Format::Human)?;
     check::run(site_dir, today, run).map_err(|e| {
         match e {
             CheckError::Config(diags) => {
@@ -309,70 +308,50 @@ fn pick_template<'a>(
         .or_else(|| unique(templates.iter().filter(|t| t.phase.as_deref() == Some(wanted)).collect()))
 }
 
+/// Prints what failed, as `debrief` does for any command it could not run.
+fn could_not_run(e: anyhow::Error) -> u8 {
+    eprintln!("error: {e:#}");
+    COULD_NOT_RUN
+}
+
 /// `debrief init`: a new site that checks clean, with a CI workflow.
 pub fn init(dir: &std::path::Path, force: bool, today: Option<NaiveDate>) -> u8 {
     let today = match resolve_today(today, Format::Json) {
         Ok(t) => t.date,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return COULD_NOT_RUN;
-        }
+        Err(code) => return code,
     };
-    match crate::scaffold::init(dir, force, today) {
-        Ok(files) => {
-            if !crate::progress::quiet() {
-                for f in &files {
-                    println!("wrote {}", display_path(f));
-                }
-                println!(
-                    "next: debrief check {0} && debrief build {0}, then open {0}/public/index.html",
-                    display_path(dir)
-                );
-            }
-            OK
+    let files = match crate::scaffold::init(dir, force, today) {
+        Ok(files) => files,
+        Err(e) => return could_not_run(e),
+    };
+    if !crate::progress::quiet() {
+        for f in &files {
+            println!("wrote {}", display_path(f));
         }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            COULD_NOT_RUN
-        }
+        println!("next: debrief check {0} && debrief build {0}, then open {0}/public/index.html", display_path(dir));
     }
+    OK
 }
 
 /// `debrief new`: a document from its archetype; prints the path written.
 pub fn new_document(site: &std::path::Path, doc: &crate::scaffold::NewDocument, today: Option<NaiveDate>) -> u8 {
     let today = match resolve_today(today, Format::Json) {
         Ok(t) => t.date,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return COULD_NOT_RUN;
-        }
+        Err(code) => return code,
     };
     match crate::scaffold::new_document(site, doc, today) {
         Ok(path) => {
             println!("{}", display_path(&path));
             OK
         }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            COULD_NOT_RUN
-        }
+        Err(e) => could_not_run(e),
     }
 }
 
 /// `debrief serve`: runs until stopped; returns only when it cannot start.
 pub fn serve(opts: &crate::serve::ServeOptions, today: Option<NaiveDate>) -> u8 {
-    let today = match resolve_today(today, Format::Human) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return COULD_NOT_RUN;
-        }
-    };
-    match crate::serve::serve(opts, today) {
-        Ok(()) => OK,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            COULD_NOT_RUN
-        }
+    match resolve_today(today, Format::Human) {
+        Ok(today) => crate::serve::serve(opts, today).map_or_else(could_not_run, |()| OK),
+        Err(code) => code,
     }
 }
