@@ -123,22 +123,24 @@ fn incident(
             .map(|l| l.id.clone())
             .ok_or_else(|| anyhow::anyhow!("`{s}` is not a severity of this site; use one of {}", scale.ids()))?,
     };
-    let started = match started {
+    let started_text = match started {
         Some(s) => {
             let zone = crate::time::Zone::parse(&config.timezone).unwrap_or(crate::time::Zone::UTC);
             crate::time::parse_timestamp(s, zone)
                 .map_err(|_| anyhow::anyhow!("`{s}` is not a time: write \"2025-03-25 14:15\" or RFC 3339"))?;
             s.trim().to_string()
         }
-        None => format!("{today} 00:00  # set the time it started"),
+        None => format!("{today} 00:00"),
     };
-    let day: String = started.chars().take(10).collect();
+    let started_given = started.is_some();
+    let day: String = started_text.chars().take(10).collect();
     let year = &day[..4];
     let slug: String = crate::url::path_slug(title).replace('/', "-").chars().take(60).collect();
     let slug = slug.trim_end_matches('-');
     let rel = format!("content/incidents/{year}/{day}-{slug}.md");
     let id = next_id(site, year);
-    let ctx = minijinja::context! { id, title, severity, started, today => today.to_string() };
+    let ctx =
+        minijinja::context! { id, title, severity, started => started_text, started_given, today => today.to_string() };
     Ok(("incident", rel, ctx))
 }
 
