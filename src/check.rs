@@ -28,6 +28,9 @@ pub struct Checked {
     pub by_file: HashMap<String, Vec<Diagnostic>>,
     /// Those of no one document: the listing, the incident log, git.
     pub other: Vec<Diagnostic>,
+    /// What the user should know that is not a problem with the content:
+    /// skipped files, what git could not tell.
+    pub notes: Vec<String>,
 }
 
 /// How to run the pipeline.
@@ -85,6 +88,7 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
         })
         .collect();
     let mut other = listing.diagnostics;
+    let listing_notes = listing.notes;
     let (incident_log, log_diags) = crate::incident_log::load(site_dir, &settings);
     other.extend(log_diags);
     let mut site = Site {
@@ -118,7 +122,8 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
         }
     }
     diagnostic::sort(&mut diagnostics);
-    Ok(Checked { site, diagnostics, files_checked, enrichment, by_file, other })
+    let notes = listing_notes.into_iter().chain(enrichment.notes.iter().cloned()).collect();
+    Ok(Checked { site, diagnostics, files_checked, enrichment, by_file, other, notes })
 }
 
 /// Every diagnostic of the site: each file's own (`by_file`), the others
@@ -144,10 +149,15 @@ pub fn diagnose(
 
 /// Parses one file into its model, with the problems found in it alone.
 pub fn parse_file(file: &SourceFile, settings: &Settings, render: bool) -> (Option<Document>, Vec<Diagnostic>) {
-    let mut ctx = match Ctx::open(file) {
+    let runbooks = &settings.config.runbooks;
+    let optional = file.kind == Kind::Runbook && runbooks.front_matter == "optional";
+    let mut ctx = match Ctx::open_with(file, optional) {
         Ok(ctx) => ctx,
         Err(diags) => return (None, diags),
     };
+    if file.kind == Kind::Runbook {
+        ctx.add_defaults(&runbooks.defaults);
+    }
     let doc = match file.kind {
         Kind::Incident => Document::Incident(Box::new(incident::parse(&mut ctx, file, settings))),
         Kind::Runbook => Document::Runbook(Box::new(runbook::parse(&mut ctx, file, settings))),
@@ -165,6 +175,14 @@ pub fn parse_file(file: &SourceFile, settings: &Settings, render: bool) -> (Opti
             Document::Status(_) => return (Some(doc), ctx.diags),
         };
         meta.html = crate::render::render(body, ctx.body_start, skip);
+    }
+    if file.kind == Kind::Runbook && runbooks.section_problems == "warning" {
+        let sections = |d: &Diagnostic| {
+            matches!(d.code, crate::diagnostic::Code::SectionMissing | crate::diagnostic::Code::SectionEmpty)
+        };
+        for d in ctx.diags.iter_mut().filter(|d| sections(d)) {
+            d.demote_because("runbooks.section_problems is `warning`");
+        }
     }
     (Some(doc), ctx.diags)
 }

@@ -19,11 +19,12 @@ pub struct CheckOptions {
     pub changed_since: Option<String>,
 }
 
-/// Prints what git could not tell: on stderr, or as workflow warnings for GitHub.
+/// Prints the notes (skipped files, what git could not tell): on stderr, or
+/// as workflow warnings for GitHub. They are not diagnostics: they never fail a check.
 fn print_notes(notes: &[String], format: Format) {
     for n in notes {
         match format {
-            Format::Github => println!("::warning title=debrief git::{}", n.replace('%', "%25").replace('\n', "%0A")),
+            Format::Github => println!("::warning title=debrief::{}", n.replace('%', "%25").replace('\n', "%0A")),
             _ => eprintln!("warning: {n}"),
         }
     }
@@ -65,7 +66,7 @@ pub fn check(opts: &CheckOptions) -> u8 {
     let run = check::RunOptions { changed_since: opts.changed_since.clone(), ..check::RunOptions::default() };
     match check::run(&opts.site_dir, today, &run) {
         Ok(checked) => {
-            print_notes(&checked.enrichment.notes, opts.format);
+            print_notes(&checked.notes, opts.format);
             let _ = out.write_all(
                 diagnostic::render(&checked.diagnostics, opts.format, colour, checked.files_checked).as_bytes(),
             );
@@ -130,7 +131,7 @@ pub fn build(opts: &BuildOptions) -> u8 {
     };
     check::stage_time("check+md", t0);
     if !crate::progress::quiet() {
-        print_notes(&checked.enrichment.notes, Format::Human);
+        print_notes(&checked.notes, Format::Human);
     }
     let config = &checked.site.settings.config;
     let out = opts.out.clone().unwrap_or_else(|| opts.site_dir.join(&config.output));

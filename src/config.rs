@@ -67,6 +67,17 @@ pub struct ActionItemsConfig {
 pub struct RunbooksConfig {
     pub required_sections: Vec<String>,
     pub review_every: String,
+    /// `required` (default) or `optional`: a runbook with no front matter
+    /// takes its title from its first `# heading`.
+    pub front_matter: String,
+    /// Values for keys a runbook leaves out (`owner: "@platform"`).
+    pub defaults: BTreeMap<String, String>,
+    /// Without `service:`, the runbook's folder under runbooks/ names it.
+    pub service_from_folder: bool,
+    /// Without `alerts:`, the file name (`KubePodCrashLooping.md`) is the alert.
+    pub alert_from_file_name: bool,
+    /// `error` (default) or `warning`: how missing and empty sections are reported.
+    pub section_problems: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -284,6 +295,11 @@ impl Default for RunbooksConfig {
         RunbooksConfig {
             required_sections: strings(&["Impact", "Diagnosis", "Mitigation"]),
             review_every: "180d".into(),
+            front_matter: "required".into(),
+            defaults: BTreeMap::new(),
+            service_from_folder: false,
+            alert_from_file_name: false,
+            section_problems: "error".into(),
         }
     }
 }
@@ -315,7 +331,19 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ("incidents", &["required_sections", "section_aliases", "blameless", "blame_phrases"]),
     ("incidents.section_aliases", &["*"]),
     ("action_items", &["required", "types", "vague_phrases"]),
-    ("runbooks", &["required_sections", "review_every"]),
+    (
+        "runbooks",
+        &[
+            "required_sections",
+            "review_every",
+            "front_matter",
+            "defaults",
+            "service_from_folder",
+            "alert_from_file_name",
+            "section_problems",
+        ],
+    ),
+    ("runbooks.defaults", &["service", "owner", "severity", "last_reviewed"]),
     ("trends", &["metrics", "publish_within", "post_mortem_required", "incident_log"]),
     ("trends.metrics", &["MTTD", "MTTA", "MTTM", "MTTR"]),
     ("trends.metrics.MTTD", &["from", "to"]),
@@ -507,6 +535,19 @@ fn check_values(config: &Config, positions: &yaml::Positions, loc: &Locator, out
                 &format!("action_items.required.{i}"),
                 format!("`{field}` is not an action-item field"),
                 &format!("use some of: {}", ACTION_ITEM_FIELDS.join(", ")),
+            );
+        }
+    }
+    let runbooks = &config.runbooks;
+    for (path, value, allowed) in [
+        ("runbooks.front_matter", &runbooks.front_matter, &["required", "optional"]),
+        ("runbooks.section_problems", &runbooks.section_problems, &["error", "warning"]),
+    ] {
+        if !allowed.contains(&value.as_str()) {
+            bad(
+                path,
+                format!("`{value}` is not one of {}", allowed.join(", ")),
+                &format!("use {}", allowed.join(" or ")),
             );
         }
     }

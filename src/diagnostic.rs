@@ -134,17 +134,19 @@ impl Diagnostic {
 
     /// Drafts are checked leniently: what would fail a published post-mortem only warns.
     pub fn demote(&mut self) {
-        if self.level == Level::Error {
-            self.level = Level::Warning;
-            self.help.push_str(" (warning only: the post-mortem is a draft)");
-        }
+        self.demote_because("the post-mortem is a draft");
     }
 
     /// With `--changed-since`, problems in files the pull request did not touch only warn.
     pub fn demote_unchanged(&mut self, rev: &str) {
+        self.demote_because(&format!("the file is unchanged since {rev}"));
+    }
+
+    /// An error reported as a warning, saying why.
+    pub fn demote_because(&mut self, why: &str) {
         if self.level == Level::Error {
             self.level = Level::Warning;
-            self.help.push_str(&format!(" (warning only: the file is unchanged since {rev})"));
+            self.help.push_str(&format!(" (warning only: {why})"));
         }
     }
 

@@ -124,8 +124,19 @@ impl<'a> Ctx<'a> {
     /// Splits and parses the front matter and the body. Returns the
     /// diagnostics alone when the front matter cannot be read.
     pub fn open(file: &'a SourceFile) -> Result<Ctx<'a>, Vec<Diagnostic>> {
+        Ctx::open_with(file, false)
+    }
+
+    /// `open`, where a file with no front matter at all is read as one with
+    /// empty front matter (`runbooks.front_matter: optional`).
+    pub fn open_with(file: &'a SourceFile, front_matter_optional: bool) -> Result<Ctx<'a>, Vec<Diagnostic>> {
         let loc = Locator::new(&file.rel_path, &file.text);
-        let split = split(&file.text).map_err(|code| vec![split_problem(&loc, code, file)])?;
+        let split = match split(&file.text) {
+            Err(Code::FrontMatterMissing) if front_matter_optional => {
+                Split { yaml_start: 0, yaml_end: 0, body_start: 0 }
+            }
+            other => other.map_err(|code| vec![split_problem(&loc, code, file)])?,
+        };
         let first_line = loc.index.line_col(loc.text, split.yaml_start).0;
         let end_line = loc.index.line_col(loc.text, split.yaml_end).0;
         let yaml_text = &file.text[split.yaml_start..split.yaml_end];
@@ -279,7 +290,7 @@ impl<'a> Ctx<'a> {
         self.diags.push(span.diagnostic(code, message, help));
     }
 
-    fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&Value> {
         let mut v = &self.root;
         for part in key.split('.') {
             v = v.get(part)?;
@@ -471,6 +482,39 @@ impl<'a> Ctx<'a> {
     /// The common metadata: `title` (required), `id`, and the URL slug.
     pub fn meta(&mut self, file: &SourceFile) -> Meta {
         let title = self.required("title", file.kind.noun(), "title: <one line>").map(|s| s.value).unwrap_or_default();
+        self.meta_titled(file, title)
+    }
+
+    /// `meta`, where a missing `title` is the first `# heading` (or the file
+    /// name): for documents whose front matter is optional.
+    pub fn meta_or_heading(&mut self, file: &SourceFile) -> Meta {
+        let title = match self.spanned_text("title") {
+            Some(t) => t.value,
+            None => {
+                self.body.first_heading(1).unwrap_or_else(|| file.path_id.rsplit('/').next().unwrap_or("").to_string())
+            }
+        };
+        self.meta_titled(file, title)
+    }
+
+    /// Adds `defaults` for the top-level keys the front matter lacks.
+    pub fn add_defaults(&mut self, defaults: &std::collections::BTreeMap<String, String>) {
+        if defaults.is_empty() {
+            return;
+        }
+        if matches!(self.root, Value::Null) {
+            self.root = Value::Map(Vec::new());
+        }
+        if let Value::Map(entries) = &mut self.root {
+            for (k, v) in defaults {
+                if !entries.iter().any(|(key, _)| key == k) {
+                    entries.push((k.clone(), Value::String(v.clone())));
+                }
+            }
+        }
+    }
+
+    fn meta_titled(&mut self, file: &SourceFile, title: String) -> Meta {
         let (id, id_span) = match self.spanned_text("id") {
             Some(s) => (s.value, s.span),
             None => (file.path_id.clone(), self.span(1, 1, 3)),

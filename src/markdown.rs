@@ -80,6 +80,14 @@ pub struct Body {
 }
 
 impl Body {
+    /// The text of the first heading at `level`, if any.
+    pub fn first_heading(&self, level: u8) -> Option<String> {
+        self.blocks.iter().find_map(|b| match &b.kind {
+            BlockKind::Heading { level: l, text } if *l == level => Some(text.trim().to_string()),
+            _ => None,
+        })
+    }
+
     /// Parses `markdown`, which starts at byte `base` of its file.
     pub fn parse(markdown: &str, base: usize) -> Body {
         let mut b = Builder { base, ..Builder::default() };

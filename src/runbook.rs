@@ -30,10 +30,20 @@ pub struct Runbook {
 }
 
 pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
-    let meta = ctx.meta(file);
-    let service = ctx.required("service", "runbook", "service: payments").map(|v| v.value).unwrap_or_default();
+    let config = &s.config.runbooks;
+    let meta = if config.front_matter == "optional" { ctx.meta_or_heading(file) } else { ctx.meta(file) };
+    // `runbooks/<folder>/…`: the folder is the service, when the config says so.
+    let folder = file.path_id.split_once('/').map(|(f, _)| f.to_string());
+    let service = match folder.filter(|_| config.service_from_folder && ctx.get("service").is_none()) {
+        Some(folder) => folder,
+        None => ctx.required("service", "runbook", "service: payments").map(|v| v.value).unwrap_or_default(),
+    };
     let owner = ctx.required("owner", "runbook", "owner: \"@payments\"").map(|v| v.value).unwrap_or_default();
-    let alerts = ctx.list("alerts");
+    let mut alerts = ctx.list("alerts");
+    if alerts.is_empty() && config.alert_from_file_name && ctx.get("alerts").is_none() {
+        let stem = file.path_id.rsplit('/').next().unwrap_or_default().to_string();
+        alerts.push(Spanned { value: stem, span: ctx.span(1, 1, 1) });
+    }
     for alert in &alerts {
         if !is_safe_alert_name(&alert.value) {
             ctx.report(

@@ -69,6 +69,8 @@ pub struct Listing {
     /// (path relative to the site, path to open).
     pub files: Vec<(String, PathBuf)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Files skipped because they are not markdown (`.md`), said as notes, not diagnostics.
+    pub notes: Vec<String>,
 }
 
 /// Walks `site/content`. Returns an error only when the folder itself cannot
@@ -83,6 +85,7 @@ pub fn list(site: &Path) -> anyhow::Result<Listing> {
     }
     let site_root = fs::canonicalize(site)?;
     let mut listing = Listing::default();
+    let mut skipped = Vec::new();
     let walker = WalkDir::new(&content)
         .follow_links(false)
         .into_iter()
@@ -90,7 +93,11 @@ pub fn list(site: &Path) -> anyhow::Result<Listing> {
     for entry in walker {
         let entry = entry.map_err(|e| anyhow::anyhow!("cannot read {}: {e}", display_path(&content)))?;
         let name = entry.file_name().to_string_lossy();
-        if !name.ends_with(".md") || name == "_index.md" || entry.file_type().is_dir() {
+        if entry.file_type().is_dir() || name == "_index.md" {
+            continue;
+        }
+        if !name.ends_with(".md") {
+            skipped.push(rel_path(site, entry.path()));
             continue;
         }
         let rel = rel_path(site, entry.path());
@@ -107,7 +114,25 @@ pub fn list(site: &Path) -> anyhow::Result<Listing> {
     }
     // Sorting here, not in the walk, is cheaper, and every later stage relies on this order.
     listing.files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    skipped.sort();
+    listing.notes = skipped_note(&skipped).into_iter().collect();
     Ok(listing)
+}
+
+/// One note for the files that are not markdown (images and the like are
+/// fine in content/; a document without `.md` is skipped, and said so).
+fn skipped_note(skipped: &[String]) -> Option<String> {
+    const SHOWN: usize = 5;
+    let (first, rest) = skipped.split_at(skipped.len().min(SHOWN));
+    let more = if rest.is_empty() { String::new() } else { format!(" and {} more", rest.len()) };
+    match first {
+        [] => None,
+        [one] => Some(format!("{one} is not a markdown file (.md), so it is skipped; rename it to .md to include it")),
+        _ => Some(format!(
+            "{}{more} are not markdown files (.md), so they are skipped; rename a document to .md to include it",
+            first.join(", ")
+        )),
+    }
 }
 
 /// Lists and reads every file (in parallel).

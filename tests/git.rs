@@ -264,7 +264,7 @@ fn works_without_a_repository() {
     assert!(err.contains("repos.payments") && err.contains("does not exist"), "{err}");
     assert!(out.join("runbooks/r/index.html").is_file());
     let o = debrief(&["check", site.to_str().unwrap(), "--format", "github", "--today", "2025-12-01"]);
-    assert!(stdout(&o).contains("::warning title=debrief git::"), "notes become workflow warnings");
+    assert!(stdout(&o).contains("::warning title=debrief::"), "notes become workflow warnings");
 }
 
 #[test]
