@@ -316,12 +316,12 @@ fn could_not_run(e: anyhow::Error) -> u8 {
 }
 
 /// `debrief init`: a new site that checks clean, with a CI workflow.
-pub fn init(dir: &std::path::Path, force: bool, today: Option<NaiveDate>) -> u8 {
+pub fn init(dir: &std::path::Path, force: bool, ci: crate::scaffold::Ci, today: Option<NaiveDate>) -> u8 {
     let today = match resolve_today(today, Format::Json) {
         Ok(t) => t.date,
         Err(code) => return code,
     };
-    let files = match crate::scaffold::init(dir, force, today) {
+    let files = match crate::scaffold::init(dir, force, ci, today) {
         Ok(files) => files,
         Err(e) => return could_not_run(e),
     };

@@ -180,6 +180,10 @@ pub enum Format {
     Human,
     Json,
     Github,
+    /// SARIF 2.1.0, for code-scanning views.
+    Sarif,
+    /// GitLab's code-quality report.
+    Gitlab,
 }
 
 /// Renders diagnostics in `format`. `files_checked` feeds the human summary line.
@@ -188,6 +192,8 @@ pub fn render(diags: &[Diagnostic], format: Format, colour: bool, files_checked:
         Format::Human => render_human(diags, colour, files_checked),
         Format::Json => render_json(diags),
         Format::Github => render_github(diags),
+        Format::Sarif => crate::ci_report::sarif(diags),
+        Format::Gitlab => crate::ci_report::gitlab(diags),
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod action_item;
 pub mod chart;
 pub mod check;
+pub mod ci_report;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;

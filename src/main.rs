@@ -39,7 +39,7 @@ enum Command {
         /// The site folder (holding content/ and optionally debrief.yml).
         #[arg(default_value = ".")]
         site_dir: PathBuf,
-        /// Output format: human (like rustc), json, or github (workflow commands that annotate a pull request's diff).
+        /// Output format: human (like rustc), json, github (workflow commands that annotate a pull request's diff), sarif (code scanning) or gitlab (a code-quality report for merge requests).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// The date to treat as today, for overdue items and stale runbooks (default: SOURCE_DATE_EPOCH, else the clock).
@@ -129,6 +129,9 @@ enum Command {
         /// Write into a folder that is not empty (overwrites only the files init writes).
         #[arg(long)]
         force: bool,
+        /// The CI recipe to write: a GitHub Actions workflow, a GitLab CI file, or none.
+        #[arg(long, value_enum, default_value_t = debrief::scaffold::Ci::Github)]
+        ci: debrief::scaffold::Ci,
         /// The date to treat as today (default: SOURCE_DATE_EPOCH, else the clock).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = debrief::time::parse_today_flag)]
         today: Option<NaiveDate>,
@@ -244,7 +247,7 @@ fn main() -> ExitCode {
         Command::Status { template, set, strict, site } => {
             commands::status(&StatusOptions { site_dir: site, template, values: set.into_iter().collect(), strict })
         }
-        Command::Init { dir, force, today } => commands::init(&dir, force, today),
+        Command::Init { dir, force, ci, today } => commands::init(&dir, force, ci, today),
         Command::New { what, site, today } => {
             use debrief::scaffold::NewDocument;
             let doc = match what {

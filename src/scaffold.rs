@@ -12,10 +12,22 @@ use chrono::NaiveDate;
 
 use crate::status::PHASES;
 
-/// The files `init` writes, by path under the new site.
+/// Which CI recipe `init` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Ci {
+    /// .github/workflows/debrief.yml
+    Github,
+    /// .gitlab-ci.yml
+    Gitlab,
+    None,
+}
+
+const GITHUB_WORKFLOW: (&str, &str) = (".github/workflows/debrief.yml", include_str!("scaffold/github-workflow.yml"));
+const GITLAB_CI: (&str, &str) = (".gitlab-ci.yml", include_str!("scaffold/gitlab-ci.yml"));
+
+/// The files `init` writes (besides the CI recipe), by path under the new site.
 const INIT_FILES: &[(&str, &str)] = &[
     ("debrief.yml", include_str!("scaffold/debrief.yml")),
-    (".github/workflows/debrief.yml", include_str!("scaffold/github-workflow.yml")),
     (".gitignore", "# debrief build output\n/public/\n"),
     (
         "content/incidents/2025/2025-03-25-checkout-500s-guest-payments.md",
@@ -36,7 +48,7 @@ const ARCHETYPES: &[(&str, &str)] = &[
 
 /// Writes a new site into `dir`; returns the files written. A folder that
 /// holds anything is refused unless `force` (which overwrites only these files).
-pub fn init(dir: &Path, force: bool, today: NaiveDate) -> anyhow::Result<Vec<PathBuf>> {
+pub fn init(dir: &Path, force: bool, ci: Ci, today: NaiveDate) -> anyhow::Result<Vec<PathBuf>> {
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
         if entries.next().is_some() && !force {
@@ -44,7 +56,12 @@ pub fn init(dir: &Path, force: bool, today: NaiveDate) -> anyhow::Result<Vec<Pat
         }
     }
     let mut written = Vec::new();
-    for (rel, text) in INIT_FILES {
+    let recipe = match ci {
+        Ci::Github => Some(&GITHUB_WORKFLOW),
+        Ci::Gitlab => Some(&GITLAB_CI),
+        Ci::None => None,
+    };
+    for (rel, text) in INIT_FILES.iter().chain(recipe) {
         // The example runbook was reviewed today, so it is not stale from the start.
         let text = if rel.starts_with("content/runbooks/") { with_review_date(text, today) } else { text.to_string() };
         let path = dir.join(rel);

@@ -48,6 +48,31 @@ fn init_makes_a_site_that_checks_and_builds_clean() {
 }
 
 #[test]
+fn init_writes_the_gitlab_recipe_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = debrief(&["init", dir.path().to_str().unwrap(), "--ci", "gitlab", "--today", TODAY]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!dir.path().join(".github").exists());
+    let ci: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(dir.path().join(".gitlab-ci.yml")).unwrap()).unwrap();
+    let script = ci["debrief-check"]["script"][0].as_str().unwrap();
+    assert!(script.starts_with("debrief check --format gitlab"), "{script}");
+    assert_eq!(ci["debrief-check"]["artifacts"]["reports"]["codequality"], "gl-code-quality-report.json");
+    assert_eq!(ci["variables"]["GIT_DEPTH"], 0);
+}
+
+#[test]
+fn the_pre_commit_hook_runs_check() {
+    let hooks: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap()).unwrap();
+    let hook = &hooks[0];
+    assert_eq!(hook["id"], "debrief-check");
+    assert_eq!(hook["entry"], "debrief check");
+    assert_eq!(hook["pass_filenames"], false, "rules across documents need the whole site");
+    assert_eq!(hook["language"], "rust");
+}
+
+#[test]
 fn init_refuses_a_folder_that_is_not_empty_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
