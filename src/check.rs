@@ -42,6 +42,9 @@ pub struct RunOptions {
     pub changed_since: Option<String>,
     /// Find in git when post-mortems without `published_at` were published (for `stats`).
     pub publication_dates: bool,
+    /// Alert rule files to check against the runbooks (`--alert-rules`), besides
+    /// those `alert_rules.files` names.
+    pub alert_rules: Vec<std::path::PathBuf>,
 }
 
 /// Why a site could not be checked at all (exit status 2).
@@ -77,7 +80,7 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
     let settings = Settings::new(config, today);
     let listing = source::list(site_dir).map_err(CheckError::Setup)?;
     let log = usize::from(!settings.config.trends.incident_log.trim().is_empty());
-    let files_checked = listing.files.len() + listing.diagnostics.len() + log;
+    let mut files_checked = listing.files.len() + listing.diagnostics.len() + log;
     // Reading and parsing in one parallel pass: each text is dropped once parsed.
     let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = listing
         .files
@@ -107,6 +110,21 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
         if let Some(doc) = doc {
             site.add(doc);
         }
+    }
+    let rule_paths: Vec<std::path::PathBuf> = site
+        .settings
+        .config
+        .alert_rules
+        .files
+        .iter()
+        .map(|f| site_dir.join(f))
+        .chain(opts.alert_rules.iter().cloned())
+        .collect();
+    if !rule_paths.is_empty() {
+        let (rules, rule_diags) = crate::alert_rules::read(&rule_paths, site_dir);
+        files_checked += rules.len() + rule_diags.len();
+        other.extend(rule_diags);
+        other.extend(crate::alert_rules::check(&site, &rules));
     }
     let t = std::time::Instant::now();
     let (enrichment, git_diags) = crate::git::enrich(

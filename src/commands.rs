@@ -17,6 +17,7 @@ pub struct CheckOptions {
     pub today: Option<NaiveDate>,
     pub strict: bool,
     pub changed_since: Option<String>,
+    pub alert_rules: Vec<PathBuf>,
 }
 
 /// Prints the notes (skipped files, what git could not tell): on stderr, or
@@ -63,7 +64,11 @@ pub fn check(opts: &CheckOptions) -> u8 {
     };
     let colour = use_colour(std::io::stdout().is_terminal());
     let mut out = std::io::stdout().lock();
-    let run = check::RunOptions { changed_since: opts.changed_since.clone(), ..check::RunOptions::default() };
+    let run = check::RunOptions {
+        changed_since: opts.changed_since.clone(),
+        alert_rules: opts.alert_rules.clone(),
+        ..check::RunOptions::default()
+    };
     match check::run(&opts.site_dir, today, &run) {
         Ok(checked) => {
             print_notes(&checked.notes, opts.format);
@@ -355,4 +360,67 @@ pub fn serve(opts: &crate::serve::ServeOptions, today: Option<NaiveDate>) -> u8 
         Ok(today) => crate::serve::serve(opts, today).map_or_else(could_not_run, |()| OK),
         Err(code) => code,
     }
+}
+
+pub struct AlertsOptions {
+    pub site_dir: PathBuf,
+    pub rule_files: Vec<PathBuf>,
+    pub base_url: Option<String>,
+    pub write: bool,
+}
+
+/// `debrief alerts`: the `runbook_url` each alerting rule should carry (the
+/// alert's page on the site), printed, or with `write` set in the files.
+pub fn alerts(opts: &AlertsOptions) -> u8 {
+    let checked = match load(&opts.site_dir, None, &check::RunOptions::default()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let base = opts.base_url.clone().unwrap_or_else(|| checked.site.settings.config.base_url.clone());
+    if !(base.starts_with("https://") || base.starts_with("http://")) {
+        eprintln!("error: a runbook_url needs the site's absolute address: set `base_url` in debrief.yml or pass --base-url https://…");
+        return COULD_NOT_RUN;
+    }
+    let (files, diags) = crate::alert_rules::read(&opts.rule_files, std::path::Path::new("."));
+    if !diags.is_empty() {
+        eprint!(
+            "{}",
+            diagnostic::render(&diags, Format::Human, use_colour(std::io::stderr().is_terminal()), diags.len())
+        );
+        return COULD_NOT_RUN;
+    }
+    let answered: std::collections::HashSet<String> =
+        checked.site.runbooks.iter().flat_map(|r| r.alerts.iter().map(|a| a.value.clone())).collect();
+    let mut out = std::io::stdout().lock();
+    for f in &files {
+        for rule in &f.rules {
+            let line = rule.alert_pos.line;
+            let _ = if answered.contains(&rule.alert) {
+                writeln!(
+                    out,
+                    "{}:{line}: {} {}",
+                    f.rel,
+                    rule.alert,
+                    crate::alert_rules::runbook_url(&base, &rule.alert)
+                )
+            } else {
+                writeln!(
+                    out,
+                    "{}:{line}: {} has no runbook (write one: debrief new runbook SERVICE/NAME --alert {})",
+                    f.rel, rule.alert, rule.alert
+                )
+            };
+        }
+        if opts.write {
+            let (text, changed) = crate::alert_rules::with_runbook_urls(f, &base, &answered);
+            if changed > 0 {
+                if let Err(e) = std::fs::write(&f.path, text) {
+                    eprintln!("error: cannot write {}: {e}", f.rel);
+                    return COULD_NOT_RUN;
+                }
+                eprintln!("{}: set runbook_url on {changed} rules", f.rel);
+            }
+        }
+    }
+    OK
 }

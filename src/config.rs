@@ -33,6 +33,22 @@ pub struct Config {
     pub action_items: ActionItemsConfig,
     pub runbooks: RunbooksConfig,
     pub trends: TrendsConfig,
+    pub alert_rules: AlertRulesConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AlertRulesConfig {
+    /// Prometheus rule files (or folders of them) that `check` reads, relative to the site.
+    pub files: Vec<String>,
+    /// Severity labels of alerts that page someone: those must have a runbook.
+    pub paging: Vec<String>,
+}
+
+impl Default for AlertRulesConfig {
+    fn default() -> Self {
+        AlertRulesConfig { files: Vec::new(), paging: strings(&["critical", "page"]) }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -230,6 +246,7 @@ impl Default for Config {
             action_items: ActionItemsConfig::default(),
             runbooks: RunbooksConfig::default(),
             trends: TrendsConfig::default(),
+            alert_rules: AlertRulesConfig::default(),
         }
     }
 }
@@ -324,8 +341,10 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "action_items",
             "runbooks",
             "trends",
+            "alert_rules",
         ],
     ),
+    ("alert_rules", &["files", "paging"]),
     ("repos", &["*"]),
     ("severities.*", &["id", "aliases", "update_every", "description"]),
     ("incidents", &["required_sections", "section_aliases", "blameless", "blame_phrases"]),
@@ -727,7 +746,7 @@ runbooks:
         let Value::Map(top) = &v.root else { panic!() };
         let top_keys: Vec<&str> = top.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(top_keys, known_at("").unwrap());
-        for section in ["incidents", "action_items", "runbooks", "trends"] {
+        for section in ["incidents", "action_items", "runbooks", "trends", "alert_rules"] {
             let Some(Value::Map(entries)) = v.root.get(section) else { panic!() };
             let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
             assert_eq!(keys, known_at(section).unwrap(), "{section}");

@@ -81,6 +81,9 @@ rules! {
     ActionItemMissingTicket = ("E033", "action-item-missing-ticket", Error, "An action item has no ticket (only when `action_items.required` lists `ticket`)."),
     CommitNotFound = ("E034", "commit-not-found", Error, "A `root_cause.commits` entry does not resolve to a commit in the configured repositories."),
     CommitAmbiguous = ("E035", "commit-ambiguous", Error, "A short commit id in `root_cause.commits` matches more than one commit."),
+    AlertWithoutRunbook = ("E037", "alert-without-runbook", Error, "An alert rule whose severity pages (`alert_rules.paging`) has no runbook that lists it in `alerts:`."),
+    RunbookUrlBroken = ("E038", "runbook-url-broken", Error, "An alert rule's `runbook_url` points into this site but not at the alert's own page, /alerts/<name>/."),
+    AlertRulesInvalid = ("E039", "alert-rules-invalid", Error, "An alert rule file cannot be read, is not YAML, or has no `groups:` (or `spec.groups:`)."),
     IncidentLogInvalid = ("E036", "incident-log-invalid", Error, "A row of the incident log (`trends.incident_log`) has no id, an unknown severity or an unreadable date."),
     ConfigUnknownKey = ("E040", "config-unknown-key", Error, "`debrief.yml` has a key debrief does not know (check stops with exit status 2)."),
     ConfigInvalid = ("E041", "config-invalid", Error, "A `debrief.yml` value is invalid (check stops with exit status 2)."),
@@ -94,6 +97,8 @@ rules! {
     RunbookStale = ("W007", "runbook-stale", Warning, "A runbook's `last_reviewed` is older than `runbooks.review_every`."),
     PlaceholderMalformed = ("W008", "placeholder-malformed", Warning, "A status template has a `{{` without a matching `}}`, or a placeholder name that is not a plain word."),
     CommitAfterStart = ("W010", "commit-after-start", Warning, "A root-cause commit was made after the incident started, so it cannot have caused it."),
+    QuietAlertWithoutRunbook = ("W011", "quiet-alert-without-runbook", Warning, "An alert rule that does not page has no runbook that lists it in `alerts:`."),
+    RunbookAlertUndefined = ("W012", "runbook-alert-undefined", Warning, "A runbook lists an alert that no alert rule defines: it has likely been renamed or removed."),
     FileIgnored = ("W009", "file-ignored", Warning, "A markdown file is outside `incidents/`, `runbooks/`, `status/` and `pages/`, or is a symlink that leaves the site, so it is not part of the site."),
 }
 

@@ -5,6 +5,7 @@
 //! the kind modules) → validate (`validate`) → … See ARCHITECTURE.md.
 
 pub mod action_item;
+pub mod alert_rules;
 pub mod chart;
 pub mod check;
 pub mod ci_report;

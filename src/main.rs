@@ -53,6 +53,26 @@ enum Command {
         /// blocks an unrelated pull request.
         #[arg(long, value_name = "REV")]
         changed_since: Option<String>,
+        /// Prometheus rule files (or folders of them) to check against the runbooks:
+        /// every paging alert has one, every runbook_url into the site resolves.
+        #[arg(long = "alert-rules", value_name = "PATH", num_args = 1..)]
+        alert_rules: Vec<PathBuf>,
+    },
+    /// Print the runbook_url each alerting rule should carry (its alert's page
+    /// on the site); with --write, set it in the rule files, changing nothing else.
+    Alerts {
+        /// Prometheus rule files, or folders of them.
+        #[arg(required = true, value_name = "PATH")]
+        rule_files: Vec<PathBuf>,
+        /// The site folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        site: PathBuf,
+        /// The site's public address (default: `base_url` from debrief.yml).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Set `annotations.runbook_url` in the files.
+        #[arg(long)]
+        write: bool,
     },
     /// Check, then build the static site (into SITE_DIR/public unless --out or `output:` says otherwise).
     ///
@@ -234,8 +254,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     debrief::progress::set_verbosity(if cli.quiet { -1 } else { cli.verbose as i8 });
     let code = match cli.command {
-        Command::Check { site_dir, format, today, strict, changed_since } => {
-            commands::check(&CheckOptions { site_dir, format, today, strict, changed_since })
+        Command::Check { site_dir, format, today, strict, changed_since, alert_rules } => {
+            commands::check(&CheckOptions { site_dir, format, today, strict, changed_since, alert_rules })
+        }
+        Command::Alerts { rule_files, site, base_url, write } => {
+            commands::alerts(&commands::AlertsOptions { site_dir: site, rule_files, base_url, write })
         }
         Command::Build { site_dir, out, drafts, base_url, today } => {
             commands::build(&BuildOptions { site_dir, out, drafts, base_url, today })

@@ -90,6 +90,16 @@ impl Positions {
         self.lookup(path).map(|(k, v)| v.unwrap_or(k))
     }
 
+    /// The key at exactly `path`, if the text has it.
+    pub fn key_exact(&self, path: &str) -> Option<Pos> {
+        self.keys.get(path).map(|(k, _)| *k)
+    }
+
+    /// The value at exactly `path` (or its key, for an empty value), if the text has it.
+    pub fn value_exact(&self, path: &str) -> Option<Pos> {
+        self.keys.get(path).map(|(k, v)| v.unwrap_or(*k))
+    }
+
     fn lookup(&self, path: &str) -> Option<(Pos, Option<Pos>)> {
         let mut p = path;
         loop {
