@@ -129,7 +129,7 @@ impl Body {
 
 fn starts_with_time(text: &str) -> bool {
     let t = text.trim();
-    crate::time::parse_clock(t).is_some() || (t.len() >= 16 && crate::time::looks_like_date(&t[..10]))
+    crate::time::parse_clock(t).is_some() || (t.len() >= 16 && t.get(..10).is_some_and(crate::time::looks_like_date))
 }
 
 #[derive(Default)]

@@ -91,6 +91,12 @@ impl Staging {
         fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
         let tmp = parent.join(format!(".{name}.debrief-new"));
         let old = parent.join(format!(".{name}.debrief-old"));
+        // A build killed between moving the output aside and moving the new one
+        // in leaves only the old one: put it back before anything else.
+        if fs::symlink_metadata(&out).is_err() && fs::symlink_metadata(&old).is_ok() {
+            fs::rename(&old, &out)
+                .with_context(|| format!("cannot restore the previous output from {}", old.display()))?;
+        }
         for leftover in [&tmp, &old] {
             if fs::symlink_metadata(leftover).is_ok() {
                 remove_tree(leftover).with_context(|| format!("cannot remove {}", leftover.display()))?;
@@ -109,8 +115,16 @@ impl Staging {
         fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))
     }
 
-    /// Swaps the new output in and removes the old one.
+    /// Swaps the new output in and removes the old one. Where the system can
+    /// exchange two folders in one step (Linux), the output is never missing,
+    /// even for a moment; elsewhere `new` puts it back after a crash.
     pub fn commit(mut self) -> anyhow::Result<()> {
+        if self.out.is_dir() && exchange(&self.tmp, &self.out).is_ok() {
+            self.committed = true;
+            // The previous output now sits where the new one was built.
+            return remove_tree(&self.tmp)
+                .with_context(|| format!("cannot remove the previous output at {}", self.tmp.display()));
+        }
         let had_output = self.out.exists();
         if had_output {
             fs::rename(&self.out, &self.old)
@@ -129,6 +143,26 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Swaps two paths in one atomic step (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let r = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::other("no atomic exchange here"))
 }
 
 /// Removes a file, or a folder and everything in it, two levels in parallel
@@ -212,6 +246,19 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn a_crash_between_the_two_moves_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_atomic(&out, &[OutputFile::new("index.html", "v1")]).unwrap();
+        // As a build killed after moving the output aside would leave it:
+        fs::rename(&out, dir.path().join(".public.debrief-old")).unwrap();
+        let staging = Staging::new(&out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "v1", "put back before anything else");
+        drop(staging);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "v1");
     }
 
     #[test]

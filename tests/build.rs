@@ -46,10 +46,6 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn read(out: &Path, path: &str) -> String {
-    std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 fn unescape(s: &str) -> String {
     s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
@@ -165,26 +161,6 @@ fn every_internal_link_resolves() {
         assert!(check_links(&out, false) > 20, "{}", site.display());
         check_search_links(&out, false);
     }
-}
-
-/// The data a search index file hands to the search script.
-fn search_data(out: &Path, path: &str) -> serde_json::Value {
-    let text = read(out, path);
-    let args = text.split_once('(').unwrap().1.trim_end().trim_end_matches(");");
-    let json = args.split_once(',').filter(|(n, _)| n.parse::<usize>().is_ok()).map_or(args, |(_, rest)| rest);
-    serde_json::from_str(json).unwrap_or_else(|e| panic!("{path}: {e}: {json}"))
-}
-
-/// Every search result of every index file, in document order.
-fn search_docs(out: &Path) -> Vec<serde_json::Value> {
-    let manifest = search_data(out, "search/index.js");
-    let (docs, per_file) = (manifest["docs"].as_u64().unwrap(), manifest["perFile"].as_u64().unwrap());
-    let mut all = Vec::new();
-    for n in 0..docs.div_ceil(per_file) {
-        all.extend(search_data(out, &format!("search/d/{n}.js")).as_array().unwrap().iter().cloned());
-    }
-    assert_eq!(all.len() as u64, docs);
-    all
 }
 
 /// Every search result links (from the site root) to a page that exists.
@@ -630,34 +606,4 @@ fn a_site_theme_overrides_templates_and_assets() {
     assert_eq!(read(&out, "static/logo.txt"), "extra asset\n");
     assert_eq!(read(&out, "pages/about/index.html"), "<p>custom About</p>");
     assert!(read(&out, "index.html").contains("<header class=\"top\">"), "templates not overridden stay");
-}
-
-/// The inside of every `<…>` tag.
-fn tags(html: &str) -> Vec<&str> {
-    html.split('<').skip(1).filter_map(|rest| rest.split_once('>').map(|(tag, _)| tag)).collect()
-}
-
-/// The attribute names of a tag's inside (`a href="x" class='y' hidden`), skipping quoted values.
-fn attribute_names(tag: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut chars = tag.chars().skip_while(|c| !c.is_whitespace()).peekable();
-    loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == '/') {
-            chars.next();
-        }
-        let name: String = std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != '=')).collect();
-        if name.is_empty() {
-            return names;
-        }
-        names.push(name);
-        if chars.next_if_eq(&'=').is_some() {
-            match chars.peek().copied() {
-                Some(q @ ('"' | '\'')) => {
-                    chars.next();
-                    chars.by_ref().find(|c| *c == q);
-                }
-                _ => while chars.next_if(|c| !c.is_whitespace()).is_some() {},
-            }
-        }
-    }
 }

@@ -88,3 +88,57 @@ pub fn expected(dir: &Path) -> (i32, Vec<String>) {
     let lines = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(str::to_string).collect();
     (exit, lines)
 }
+
+pub fn read(out: &Path, path: &str) -> String {
+    std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The data a search index file hands to the search script.
+pub fn search_data(out: &Path, path: &str) -> serde_json::Value {
+    let text = read(out, path);
+    let args = text.split_once('(').unwrap().1.trim_end().trim_end_matches(");");
+    let json = args.split_once(',').filter(|(n, _)| n.parse::<usize>().is_ok()).map_or(args, |(_, rest)| rest);
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{path}: {e}: {json}"))
+}
+
+/// Every search result of every index file, in document order.
+pub fn search_docs(out: &Path) -> Vec<serde_json::Value> {
+    let manifest = search_data(out, "search/index.js");
+    let (docs, per_file) = (manifest["docs"].as_u64().unwrap(), manifest["perFile"].as_u64().unwrap());
+    let mut all = Vec::new();
+    for n in 0..docs.div_ceil(per_file) {
+        all.extend(search_data(out, &format!("search/d/{n}.js")).as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(all.len() as u64, docs);
+    all
+}
+
+/// The inside of every `<…>` tag.
+pub fn tags(html: &str) -> Vec<&str> {
+    html.split('<').skip(1).filter_map(|rest| rest.split_once('>').map(|(tag, _)| tag)).collect()
+}
+
+/// The attribute names of a tag's inside (`a href="x" class='y' hidden`), skipping quoted values.
+pub fn attribute_names(tag: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut chars = tag.chars().skip_while(|c| !c.is_whitespace()).peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == '/') {
+            chars.next();
+        }
+        let name: String = std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != '=')).collect();
+        if name.is_empty() {
+            return names;
+        }
+        names.push(name);
+        if chars.next_if_eq(&'=').is_some() {
+            match chars.peek().copied() {
+                Some(q @ ('"' | '\'')) => {
+                    chars.next();
+                    chars.by_ref().find(|c| *c == q);
+                }
+                _ => while chars.next_if(|c| !c.is_whitespace()).is_some() {},
+            }
+        }
+    }
+}

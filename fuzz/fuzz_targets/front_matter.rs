@@ -1,0 +1,27 @@
+//! The front-matter splitter and YAML reader, and the model each kind builds from them.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| {
+    if let Ok(split) = debrief::document::split(text) {
+        let _ = debrief::yaml::parse(&text[split.yaml_start..split.yaml_end]);
+    }
+    let settings = debrief_fuzz_settings();
+    for (rel, kind) in [
+        ("content/incidents/x.md", debrief::source::Kind::Incident),
+        ("content/runbooks/svc/x.md", debrief::source::Kind::Runbook),
+    ] {
+        let file = debrief::source::SourceFile {
+            rel_path: rel.into(),
+            kind,
+            path_id: rel.split('/').skip(2).collect::<Vec<_>>().join("/").trim_end_matches(".md").into(),
+            text: text.to_string(),
+        };
+        let _ = debrief::check::parse_file(&file, &settings, false);
+    }
+});
+
+fn debrief_fuzz_settings() -> debrief::settings::Settings {
+    let today = debrief::time::Today::fixed(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+    debrief::settings::Settings::new(debrief::config::Config::default(), today)
+}
