@@ -105,13 +105,8 @@ fn uri(path: &str) -> String {
 /// Stable across runs and line shifts: the file, the rule and the message
 /// (which names the item, key or section), hashed.
 fn fingerprint(d: &Diagnostic) -> String {
-    use std::hash::Hasher;
-    let mut h = fnv::FnvHasher::default();
-    for part in [d.file.as_str(), d.code.id(), d.message.as_str()] {
-        h.write(part.as_bytes());
-        h.write_u8(0);
-    }
-    format!("{:016x}", h.finish())
+    let key = [d.file.as_str(), d.code.id(), d.message.as_str()].join("\0");
+    format!("{:016x}", crate::text::fnv_hash(key.as_bytes()))
 }
 
 #[cfg(test)]

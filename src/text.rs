@@ -148,6 +148,17 @@ pub fn number(v: f64) -> String {
     s.strip_suffix(".0").map_or(s.clone(), str::to_string)
 }
 
+/// FNV-1a, as the `fnv` crate computes it: fast on short keys, and stable
+/// across runs and platforms (search terms, file fingerprints).
+#[inline]
+pub fn fnv_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(FNV_START, |h, &c| (h ^ u64::from(c)).wrapping_mul(FNV_PRIME))
+}
+
+/// FNV-1a's offset basis and prime, for loops that hash as they go.
+pub const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+pub const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
 #[cfg(test)]
 mod tests {
     use super::*;

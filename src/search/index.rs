@@ -265,13 +265,12 @@ static BYTE_CLASS: [u8; 256] = {
     table
 };
 
-/// FNV-1a (as the `fnv` crate computes it; a test checks they agree).
-const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+use crate::text::{FNV_PRIME, FNV_START};
 
+/// Terms hash with FNV-1a (`text::fnv_hash`; a test checks it agrees with the `fnv` crate).
 #[inline]
 fn fnv_hash(term: &str) -> u64 {
-    term.bytes().fold(FNV_START, |h, c| (h ^ u64::from(c)).wrapping_mul(FNV_PRIME))
+    crate::text::fnv_hash(term.as_bytes())
 }
 
 /// Passes a precomputed hash through.

@@ -231,7 +231,7 @@ impl Session {
     /// Writes `file` into the output unless it is there already, byte for
     /// byte; returns its path when it was written.
     fn write(&self, file: &crate::output::OutputFile, written: &Mutex<Vec<String>>) -> anyhow::Result<()> {
-        let hash = fnv_hash(&file.bytes);
+        let hash = crate::text::fnv_hash(&file.bytes);
         let mut hashes = self.hashes.lock().unwrap_or_else(|e| e.into_inner());
         if hashes.get(&file.path) == Some(&hash) {
             return Ok(());
@@ -294,7 +294,7 @@ impl Session {
         let opts = crate::site::BuildOptions { similar: None, ..self.options(None) };
         let hashes = Mutex::new(HashMap::new());
         let rendered = crate::site::render(&checked.site, &checked.enrichment, &theme, &opts, &|file| {
-            hashes.lock().unwrap_or_else(|e| e.into_inner()).insert(file.path.clone(), fnv_hash(&file.bytes));
+            hashes.lock().unwrap_or_else(|e| e.into_inner()).insert(file.path.clone(), crate::text::fnv_hash(&file.bytes));
             staging.write(&file)
         })?;
         staging.commit()?;
@@ -423,13 +423,6 @@ fn merge(into: &mut Partial, more: Partial) {
     into.runbooks.extend(more.runbooks);
 }
 
-/// FNV-1a, to tell a rewritten file from an unchanged one.
-fn fnv_hash(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = fnv::FnvHasher::default();
-    h.write(bytes);
-    h.finish()
-}
 
 fn has_errors(diags: &[Diagnostic]) -> bool {
     diagnostic::counts(diags).0 > 0
