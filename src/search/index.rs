@@ -1,5 +1,6 @@
 //! Inverted index → sharded script files. Pure: entries in, files out.
 
+use crate::text::{FNV_PRIME, FNV_START};
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
@@ -264,8 +265,6 @@ static BYTE_CLASS: [u8; 256] = {
     }
     table
 };
-
-use crate::text::{FNV_PRIME, FNV_START};
 
 /// Terms hash with FNV-1a (`text::fnv_hash`; a test checks it agrees with the `fnv` crate).
 #[inline]

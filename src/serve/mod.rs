@@ -294,7 +294,10 @@ impl Session {
         let opts = crate::site::BuildOptions { similar: None, ..self.options(None) };
         let hashes = Mutex::new(HashMap::new());
         let rendered = crate::site::render(&checked.site, &checked.enrichment, &theme, &opts, &|file| {
-            hashes.lock().unwrap_or_else(|e| e.into_inner()).insert(file.path.clone(), crate::text::fnv_hash(&file.bytes));
+            hashes
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(file.path.clone(), crate::text::fnv_hash(&file.bytes));
             staging.write(&file)
         })?;
         staging.commit()?;
@@ -422,7 +425,6 @@ fn merge(into: &mut Partial, more: Partial) {
     into.alerts.extend(more.alerts);
     into.runbooks.extend(more.runbooks);
 }
-
 
 fn has_errors(diags: &[Diagnostic]) -> bool {
     diagnostic::counts(diags).0 > 0
