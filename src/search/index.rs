@@ -1,6 +1,5 @@
 //! Inverted index → sharded script files. Pure: entries in, files out.
 
-use crate::text::{FNV_PRIME, FNV_START};
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
@@ -9,6 +8,7 @@ use serde::Serialize;
 use super::tokenize::{self, camel_suffixes, is_stop_word, words};
 use super::{Entry, Kind};
 use crate::output::{Emit, OutputFile};
+use crate::text::{FNV_PRIME, FNV_START};
 
 /// Where a term was found in a document. Ranking compares these first: an
 /// alert name or title beats a heading, which beats the body.
