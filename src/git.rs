@@ -303,7 +303,9 @@ fn repo_timeline(r: &Repo) -> Timeline {
 }
 
 fn window(timelines: &[Timeline], start: DateTime<FixedOffset>, span: Duration, root: &[(&str, &str)]) -> ChangeWindow {
-    let (from, to) = ((start - span).timestamp(), start.timestamp());
+    // A window too wide for the calendar starts at the beginning of time.
+    let from = start.checked_sub_signed(span).map_or(i64::MIN, |t| t.timestamp());
+    let to = start.timestamp();
     let mut all: Vec<ChangeRef> = Vec::new();
     for (ti, t) in timelines.iter().enumerate() {
         let lo = t.entries.partition_point(|e| e.0 < from);

@@ -82,8 +82,8 @@ fn review(ctx: &mut Ctx, s: &Settings) -> (Option<NaiveDate>, bool) {
         );
         return (None, false);
     };
-    let due = date + s.review_every;
-    let stale = due < s.today.date;
+    // A review period past the end of the calendar never runs out.
+    let stale = date.checked_add_signed(s.review_every).is_some_and(|due| due < s.today.date);
     if stale {
         ctx.report(
             v.span,

@@ -245,14 +245,16 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         }
         let n: i64 = number.parse().ok()?;
         number.clear();
-        total += match c {
-            's' => Duration::seconds(n),
-            'm' => Duration::minutes(n),
-            'h' => Duration::hours(n),
-            'd' => Duration::days(n),
-            'w' => Duration::weeks(n),
+        // Out-of-range amounts (`99999999999999999s`) are no duration, not a panic.
+        let part = match c {
+            's' => Duration::try_seconds(n),
+            'm' => Duration::try_minutes(n),
+            'h' => Duration::try_hours(n),
+            'd' => Duration::try_days(n),
+            'w' => Duration::try_weeks(n),
             _ => return None,
-        };
+        }?;
+        total = total.checked_add(&part)?;
     }
     number.is_empty().then_some(total)
 }
@@ -369,6 +371,8 @@ mod tests {
         assert!(parse_date("2025-04-01").is_some());
         assert!(parse_date("2025-02-29").is_none());
         assert!(parse_date("2025-4-1").is_none());
+        assert_eq!(parse_duration("99999999999999999s"), None, "found by fuzzing: chrono panicked");
+        assert_eq!(parse_duration("9999999999999w1w"), None);
         assert_eq!(parse_date(" 2024-02-29 "), NaiveDate::from_ymd_opt(2024, 2, 29));
         assert!(parse_date("2025-13-01").is_none() && parse_date("2025-+1-01").is_none());
         assert!(looks_like_date("2025-02-30"));

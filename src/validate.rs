@@ -112,7 +112,8 @@ pub fn stale_since(
         return None;
     }
     let changed = e.dates.get(&r.meta.rel_path)?.updated.date_naive();
-    (changed + s.review_every < s.today.date).then_some(changed)
+    // A review period past the end of the calendar never runs out.
+    changed.checked_add_signed(s.review_every).is_some_and(|due| due < s.today.date).then_some(changed)
 }
 
 /// Runbooks with no `last_reviewed` whose last change is too old.

@@ -22,6 +22,9 @@ fn crash_inputs_stay_fixed() {
         }
         let zone = debrief::time::Zone::parse("Europe/London").unwrap();
         let _ = debrief::time::parse_timestamp(&text, zone);
+        let _ = debrief::time::parse_duration(&text);
+        let _ = debrief::time::parse_clock(&text);
+        let _ = debrief::time::parse_date(&text);
         let body = debrief::markdown::Body::parse(&text, 0);
         let _ = debrief::timeline::parse("Timeline", &body.blocks, None, zone);
         let _ = debrief::action_item::parse(&body.blocks, &["prevent".to_string()]);

@@ -312,3 +312,18 @@ fn odd_bytes_and_huge_tables_are_reported_not_fatal() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!read(&out, "incidents/index.html").contains('\0'), "NUL never reaches a page");
 }
+
+#[test]
+fn durations_past_the_end_of_the_calendar_are_not_a_panic() {
+    // Found by fuzzing: `99999999999999999s` made chrono panic.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("good"), dir.path());
+    std::fs::write(dir.path().join("debrief.yml"), "runbooks:\n  review_every: 99999999d\nchange_window: 999999999w\n")
+        .unwrap();
+    let (exit, _) = check_json(dir.path(), &[]);
+    assert_eq!(exit, 0);
+    std::fs::write(dir.path().join("debrief.yml"), "change_window: 99999999999999999s\n").unwrap();
+    let (exit, json) = check_json(dir.path(), &[]);
+    assert_eq!(exit, 2, "{json}");
+    assert!(diagnostic_lines(&json).iter().any(|l| l.contains("E041")), "{json}");
+}
