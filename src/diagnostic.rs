@@ -126,7 +126,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// The one sentence used by the json and github formats.
     pub fn sentence(&self) -> String {
-        let mut s = capitalise(&self.message);
+        let mut s = crate::text::capitalise(&self.message);
         if !self.help.is_empty() {
             s.push_str(": ");
             s.push_str(&self.help);
@@ -157,14 +157,6 @@ impl Diagnostic {
 
     fn sort_key(&self) -> (&str, usize, usize, Code, &str) {
         (&self.file, self.line, self.column, self.code, &self.message)
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

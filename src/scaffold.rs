@@ -173,7 +173,7 @@ fn runbook(path: &str, alerts: &[String], owner: &Option<String>, today: NaiveDa
         bail!("`{bad}` is not an alert name debrief can give a page (letters, digits, `_`, `-`, `.`, `:`)");
     }
     let words = name.rsplit('/').next().unwrap_or(name).replace(['-', '_'], " ");
-    let title = format!("{}: {}", service, capitalise(&words));
+    let title = format!("{}: {}", service, crate::text::capitalise(&words));
     let owner = owner.clone().unwrap_or_else(|| format!("@{service}"));
     let ctx = minijinja::context! { title, service, owner, alerts, today => today.to_string() };
     Ok(("runbook", format!("content/runbooks/{service}/{name}.md"), ctx))
@@ -188,7 +188,7 @@ fn status(phase: &str, name: &Option<String>) -> anyhow::Result<Planned> {
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')) {
         bail!("`{name}` is not a file name: use letters, digits, `-` and `_`");
     }
-    let title = format!("{} (external)", capitalise(&phase));
+    let title = format!("{} (external)", crate::text::capitalise(&phase));
     let ctx = minijinja::context! { title, phase };
     Ok(("status", format!("content/status/{name}.md"), ctx))
 }
@@ -228,11 +228,6 @@ fn render(site: &Path, kind: &str, ctx: minijinja::Value) -> anyhow::Result<Stri
     // Values go into YAML front matter: a JSON string is a valid YAML scalar, quotes and colons included.
     env.add_filter("yaml", |s: String| serde_json::to_string(&s).unwrap_or_default());
     env.render_str(&source, ctx).with_context(|| format!("the {kind} archetype cannot be rendered"))
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
 /// Writes `text` to `path`, making its folders; refuses to replace a file unless `replace`.

@@ -95,7 +95,7 @@ fn publication(ix: &Index, p: &Publication) -> PublicationView {
     let title = "Time to publish the post-mortem";
     let caption = format!(
         "{} from resolved_at to publication (published_at, else the commit that added the file), per quarter the incident started in. Target: {}.",
-        capitalise(p.unit),
+        crate::text::capitalise(p.unit),
         p.target
     );
     let labels: Vec<String> = p.quarters.iter().map(|q| q.quarter.clone()).collect();
@@ -163,11 +163,6 @@ fn coverage(ix: &Index, c: &Coverage) -> CoverageView {
             })
             .collect(),
     }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
 /// The health card of a service, from its own post-mortems.
