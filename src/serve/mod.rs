@@ -447,10 +447,50 @@ fn find<'a>(site: &'a crate::model::Site, rel: &str) -> Option<DocRef<'a>> {
         .or_else(|| site.pages.iter().find(|d| by(&d.meta.rel_path)).map(|_| DocRef::Other))
 }
 
+/// A document, old (in the site) or new (just parsed), as far as other pages care.
 enum DocRef<'a> {
     Incident(&'a crate::incident::Incident),
     Runbook(&'a crate::runbook::Runbook),
     Other,
+}
+
+impl<'a> From<&'a Document> for DocRef<'a> {
+    fn from(d: &'a Document) -> Self {
+        match d {
+            Document::Incident(i) => DocRef::Incident(i),
+            Document::Runbook(r) => DocRef::Runbook(r),
+            Document::Status(_) | Document::Page(_) => DocRef::Other,
+        }
+    }
+}
+
+impl DocRef<'_> {
+    /// What pages other than its own show of it; None for status templates
+    /// and free pages, whose any edit relists them.
+    fn list_key(&self) -> Option<String> {
+        match self {
+            DocRef::Incident(i) => Some(incident_key(i)),
+            DocRef::Runbook(r) => Some(runbook_key(r)),
+            DocRef::Other => None,
+        }
+    }
+
+    /// The services, tags, alerts and runbooks whose pages show it.
+    fn names(&self) -> Names {
+        match self {
+            DocRef::Incident(i) => Names {
+                terms: i.services.iter().chain(&i.tags).cloned().collect(),
+                alerts: HashSet::new(),
+                runbooks: i.runbooks.iter().map(|r| crate::site::runbook_ref_slug(&r.value)).collect(),
+            },
+            DocRef::Runbook(r) => Names {
+                terms: std::iter::once(&r.service).chain(&r.tags).cloned().collect(),
+                alerts: r.alerts.iter().map(|a| a.value.clone()).collect(),
+                runbooks: HashSet::from([r.meta.slug.clone()]),
+            },
+            DocRef::Other => Names::default(),
+        }
+    }
 }
 
 /// Adds to `partial` the pages an edit of `rel` touches: its own, and when
@@ -459,22 +499,16 @@ enum DocRef<'a> {
 /// and after.
 fn affects(partial: &mut Partial, rel: &str, old: Option<DocRef>, new: Option<&Document>) {
     partial.documents.insert(rel.to_string());
-    let old_key = old.as_ref().map(list_key_ref);
-    let new_key = new.map(list_key_doc);
-    if old_key == new_key {
+    let new = new.map(DocRef::from);
+    let old_key = old.as_ref().and_then(DocRef::list_key);
+    if old_key.is_some() && old_key == new.as_ref().and_then(DocRef::list_key) {
         return;
     }
     partial.lists = true;
-    let mut add = |names: Names| {
+    for names in old.iter().chain(&new).map(DocRef::names) {
         partial.terms.extend(names.terms);
         partial.alerts.extend(names.alerts);
         partial.runbooks.extend(names.runbooks);
-    };
-    if let Some(old) = &old {
-        add(names_ref(old));
-    }
-    if let Some(new) = new {
-        add(names_doc(new));
     }
 }
 
@@ -483,38 +517,6 @@ struct Names {
     terms: HashSet<String>,
     alerts: HashSet<String>,
     runbooks: HashSet<String>,
-}
-
-fn incident_names(i: &crate::incident::Incident) -> Names {
-    Names {
-        terms: i.services.iter().chain(&i.tags).cloned().collect(),
-        alerts: HashSet::new(),
-        runbooks: i.runbooks.iter().map(|r| crate::site::runbook_ref_slug(&r.value)).collect(),
-    }
-}
-
-fn runbook_names(r: &crate::runbook::Runbook) -> Names {
-    Names {
-        terms: std::iter::once(&r.service).chain(&r.tags).cloned().collect(),
-        alerts: r.alerts.iter().map(|a| a.value.clone()).collect(),
-        runbooks: HashSet::from([r.meta.slug.clone()]),
-    }
-}
-
-fn names_ref(d: &DocRef) -> Names {
-    match d {
-        DocRef::Incident(i) => incident_names(i),
-        DocRef::Runbook(r) => runbook_names(r),
-        DocRef::Other => Names::default(),
-    }
-}
-
-fn names_doc(d: &Document) -> Names {
-    match d {
-        Document::Incident(i) => incident_names(i),
-        Document::Runbook(r) => runbook_names(r),
-        _ => Names::default(),
-    }
 }
 
 /// Everything about a document that pages other than its own show. Equal
@@ -551,21 +553,4 @@ fn runbook_key(r: &crate::runbook::Runbook) -> String {
             (r.alerts.iter().map(|a| &a.value).collect::<Vec<_>>(), &r.tags, &r.severity, r.last_reviewed, r.stale),
         )
     )
-}
-
-fn list_key_ref(d: &DocRef) -> String {
-    match d {
-        DocRef::Incident(i) => incident_key(i),
-        DocRef::Runbook(r) => runbook_key(r),
-        // Status templates and free pages: lists show their titles; any edit relists them.
-        DocRef::Other => "other".into(),
-    }
-}
-
-fn list_key_doc(d: &Document) -> String {
-    match d {
-        Document::Incident(i) => incident_key(i),
-        Document::Runbook(r) => runbook_key(r),
-        _ => "changed".into(),
-    }
 }
