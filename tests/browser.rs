@@ -384,8 +384,7 @@ async fn trend_charts_draw_in_light_and_dark() {
 async fn serve_reloads_open_pages_and_shows_errors_over_them() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    common::copy_dir(&common::root().join("content"), &site.join("content"));
-    std::fs::copy(common::root().join("debrief.yml"), site.join("debrief.yml")).unwrap();
+    common::copy_example_site(&site);
     let file = site.join("content/incidents/2025/2025-06-12-ledger-db-connection-pool.md");
     let original = std::fs::read_to_string(&file).unwrap();
     let server = served::Served::start(&site);

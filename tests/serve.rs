@@ -18,8 +18,7 @@ const PAGE: &str = "/incidents/inc-2025-022/index.html";
 fn example_site() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    common::copy_dir(&common::root().join("content"), &site.join("content"));
-    std::fs::copy(common::root().join("debrief.yml"), site.join("debrief.yml")).unwrap();
+    common::copy_example_site(&site);
     (dir, site)
 }
 

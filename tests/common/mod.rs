@@ -5,6 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod html;
+#[allow(unused_imports)] // not every test binary reads HTML
+pub use html::{attribute_names, tags};
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -24,6 +28,12 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &dest).unwrap();
         }
     }
+}
+
+/// A copy of the example site (content and debrief.yml) at `site`, for a test to edit.
+pub fn copy_example_site(site: &Path) {
+    copy_dir(&root().join("content"), &site.join("content"));
+    std::fs::copy(root().join("debrief.yml"), site.join("debrief.yml")).unwrap();
 }
 
 /// Runs `debrief ARGS` with a clean environment for the variables it reads.
@@ -111,34 +121,4 @@ pub fn search_docs(out: &Path) -> Vec<serde_json::Value> {
     }
     assert_eq!(all.len() as u64, docs);
     all
-}
-
-/// The inside of every `<…>` tag.
-pub fn tags(html: &str) -> Vec<&str> {
-    html.split('<').skip(1).filter_map(|rest| rest.split_once('>').map(|(tag, _)| tag)).collect()
-}
-
-/// The attribute names of a tag's inside (`a href="x" class='y' hidden`), skipping quoted values.
-pub fn attribute_names(tag: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut chars = tag.chars().skip_while(|c| !c.is_whitespace()).peekable();
-    loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == '/') {
-            chars.next();
-        }
-        let name: String = std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != '=')).collect();
-        if name.is_empty() {
-            return names;
-        }
-        names.push(name);
-        if chars.next_if_eq(&'=').is_some() {
-            match chars.peek().copied() {
-                Some(q @ ('"' | '\'')) => {
-                    chars.next();
-                    chars.by_ref().find(|c| *c == q);
-                }
-                _ => while chars.next_if(|c| !c.is_whitespace()).is_some() {},
-            }
-        }
-    }
 }
