@@ -82,6 +82,7 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
     let log = usize::from(!settings.config.trends.incident_log.trim().is_empty());
     let mut files_checked = listing.files.len() + listing.diagnostics.len() + log;
     // Reading and parsing in one parallel pass: each text is dropped once parsed.
+    let t = std::time::Instant::now();
     let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = listing
         .files
         .par_iter()
@@ -90,6 +91,7 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
             Err(d) => (None, vec![*d]),
         })
         .collect();
+    stage_time("read+parse", t);
     let mut other = listing.diagnostics;
     let listing_notes = listing.notes;
     let (incident_log, log_diags) = crate::incident_log::load(site_dir, &settings);
@@ -133,7 +135,9 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
     );
     stage_time("git", t);
     other.extend(git_diags);
+    let t = std::time::Instant::now();
     let mut diagnostics = diagnose(&site, &enrichment, &by_file, &other);
+    stage_time("rules across documents", t);
     if let (Some(changed), Some(rev)) = (&changed, &opts.changed_since) {
         for d in diagnostics.iter_mut().filter(|d| !changed.contains(&d.file) && d.file != crate::config::FILE_NAME) {
             d.demote_unchanged(rev);

@@ -25,7 +25,22 @@ pub fn verbose() -> bool {
 /// With `-v` (or DEBRIEF_TIMINGS set), prints how long a stage took.
 pub fn stage_time(stage: &str, since: Instant) {
     if verbose() {
-        eprintln!("timing: {stage} {:.3} s", since.elapsed().as_secs_f64());
+        eprintln!("timing: {stage} {:.3} s{}", since.elapsed().as_secs_f64(), memory());
+    }
+}
+
+/// The process's resident and peak memory, where the system tells (Linux).
+fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim().trim_end_matches(" kB").trim().to_string())
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => {
+            let mb = |kb: &str| kb.parse::<u64>().map_or(0, |k| k / 1024);
+            format!(" (memory {} MB, peak {} MB)", mb(&rss), mb(&peak))
+        }
+        _ => String::new(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Rules that need the whole site: duplicate ids, references to runbooks and
 //! incidents that do not exist, and alerts claimed by two runbooks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{Meta, Spanned};
@@ -19,10 +19,12 @@ pub fn cross_document(site: &Site) -> Vec<Diagnostic> {
         site.runbooks.iter().map(|r| (r.meta.slug.as_str(), r.meta.id.as_str())).collect();
     let incident_slugs: Vec<(&str, &str)> =
         site.incidents.iter().map(|i| (i.meta.slug.as_str(), i.meta.id.as_str())).collect();
+    let runbook_known: HashSet<&str> = runbook_slugs.iter().map(|(s, _)| *s).collect();
+    let incident_known: HashSet<&str> = incident_slugs.iter().map(|(s, _)| *s).collect();
     for incident in &site.incidents {
         for r in &incident.runbooks {
             let slug = crate::site::runbook_ref_slug(&r.value);
-            if !runbook_slugs.iter().any(|(s, _)| *s == slug) {
+            if !runbook_known.contains(slug.as_str()) {
                 out.push(dangling(
                     r,
                     &slug,
@@ -35,7 +37,7 @@ pub fn cross_document(site: &Site) -> Vec<Diagnostic> {
         }
         for r in &incident.related {
             let slug = url::incident_slug(&r.value);
-            if !incident_slugs.iter().any(|(s, _)| *s == slug) {
+            if !incident_known.contains(slug.as_str()) {
                 out.push(dangling(
                     r,
                     &slug,

@@ -49,6 +49,7 @@ pub struct Index<'a> {
     pub runbooks: Vec<&'a Runbook>,
     runbook_by_slug: HashMap<&'a str, &'a Runbook>,
     incident_by_slug: HashMap<&'a str, &'a Incident>,
+    incident_by_path: HashMap<&'a str, &'a Incident>,
     /// Runbook slug → the post-mortems (newest first) whose `runbooks:` name it.
     runbook_users: HashMap<String, Vec<&'a Incident>>,
     /// Similar past incidents of each of `incidents` (indices into it).
@@ -88,9 +89,15 @@ impl<'a> Index<'a> {
             base_url: opts.base_url.clone().unwrap_or_else(|| site.settings.config.base_url.clone()),
             runbook_by_slug: runbooks.iter().map(|r| (r.meta.slug.as_str(), *r)).collect(),
             incident_by_slug: incidents.iter().map(|i| (i.meta.slug.as_str(), *i)).collect(),
+            incident_by_path: incidents.iter().map(|i| (i.meta.rel_path.as_str(), *i)).collect(),
             incidents,
             runbooks,
         }
+    }
+
+    /// The built post-mortem whose source is `rel_path`.
+    pub fn incident_by_path(&self, rel_path: &str) -> Option<&'a Incident> {
+        self.incident_by_path.get(rel_path).copied()
     }
 
     /// Created/updated dates of a document, when git knows them.
@@ -358,25 +365,7 @@ pub fn render(
     if let Some(p) = &opts.partial {
         jobs.retain(|job| p.wants(&ix, job));
         let pages = jobs.len();
-        let timed: anyhow::Result<Vec<(f64, String)>> = jobs
-            .into_par_iter()
-            .map(|job| {
-                let t = std::time::Instant::now();
-                let file = run(&ix, &facets, theme, job)?;
-                let took = (t.elapsed().as_secs_f64(), file.path.clone());
-                emit(file)?;
-                Ok(took)
-            })
-            .collect();
-        if crate::progress::verbose() {
-            let mut timed = timed?;
-            timed.sort_by(|a, b| b.0.total_cmp(&a.0));
-            for (secs, path) in timed.iter().take(5) {
-                eprintln!("timing: page {path} {secs:.3} s");
-            }
-        } else {
-            timed?;
-        }
+        run_jobs(&ix, &facets, theme, jobs, emit)?;
         return Ok(Rendered { pages, similar: None });
     }
     // The index first, then the pages: each is parallel inside, and their
@@ -385,19 +374,42 @@ pub fn render(
     if crate::progress::verbose() {
         eprintln!("search index: {stats:?}");
     }
-    let paths: anyhow::Result<Vec<Option<String>>> = jobs
-        .into_par_iter()
-        .map(|job| {
-            let file = run(&ix, &facets, theme, job)?;
-            let page = file.path.ends_with("index.html").then(|| file.path.clone());
-            emit(file)?;
-            Ok(page)
-        })
-        .collect();
-    let mut pages: Vec<String> = paths?.into_iter().flatten().collect();
+    let mut pages: Vec<String> =
+        run_jobs(&ix, &facets, theme, jobs, emit)?.into_iter().filter(|p| p.ends_with("index.html")).collect();
     pages.sort();
     emit(OutputFile::new("sitemap.xml", feeds::sitemap(&ix, &pages)))?;
     Ok(Rendered { pages: pages.len() + 1, similar: Some(partial::by_slug(&ix, &ix.similar)) })
+}
+
+/// Renders and emits every job in parallel; returns the paths written. With
+/// `-v`, prints the slowest pages.
+fn run_jobs(ix: &Index, facets: &Facets, theme: &Theme, jobs: Vec<Job>, emit: &Emit) -> anyhow::Result<Vec<String>> {
+    let timed: Vec<(f64, String)> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let t = std::time::Instant::now();
+            let file = run(ix, facets, theme, job)?;
+            let path = file.path.clone();
+            emit(file)?;
+            Ok((t.elapsed().as_secs_f64(), path))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    if crate::progress::verbose() {
+        let mut slowest: Vec<&(f64, String)> = timed.iter().collect();
+        slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (secs, path) in slowest.iter().take(8) {
+            eprintln!("timing: page {path} {secs:.3} s");
+        }
+        let mut by_folder: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
+        for (secs, path) in &timed {
+            let e = by_folder.entry(path.split('/').next().unwrap_or("")).or_default();
+            *e = (e.0 + 1, e.1 + secs);
+        }
+        for (folder, (n, secs)) in by_folder.iter().filter(|(_, (_, secs))| *secs > 0.05) {
+            eprintln!("timing: {n} files in {folder}/ {secs:.3} s of CPU");
+        }
+    }
+    Ok(timed.into_iter().map(|(_, path)| path).collect())
 }
 
 /// The search index alone, for after a quick rebuild (the pages go first).

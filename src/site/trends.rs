@@ -63,7 +63,7 @@ fn percent(p: Option<f64>) -> String {
 
 /// A post-mortem for a list, linked when its page is built.
 fn row(ix: &Index, source: &str, id: &str, title: &str) -> PostMortemRow {
-    let built = ix.incidents.iter().find(|i| i.meta.rel_path == source);
+    let built = ix.incident_by_path(source);
     PostMortemRow {
         id: id.to_string(),
         link: built.map(|i| Link {
