@@ -103,13 +103,14 @@ pub struct BuildOptions {
     pub drafts: bool,
     pub base_url: Option<String>,
     pub today: Option<NaiveDate>,
+    /// The build cache's folder (relative paths are under the site); `None`: no cache.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// "Today", then the checked site (bodies rendered for a build), for the
 /// commands that go on from a check. What stops them is reported on stderr
 /// and comes back as the exit status.
-fn load(site_dir: &std::path::Path, today: Option<NaiveDate>, run: &check::RunOptions) -> Result<check::Checked, u8> {
-    let today = resolve_today(today, Format::Human)?;
+fn load(site_dir: &std::path::Path, today: Today, run: &check::RunOptions) -> Result<check::Checked, u8> {
     check::run(site_dir, today, run).map_err(|e| {
         match e {
             CheckError::Config(diags) => {
@@ -124,46 +125,112 @@ fn load(site_dir: &std::path::Path, today: Option<NaiveDate>, run: &check::RunOp
 
 /// `debrief build`: check, and only when there are no errors, render and
 /// swap in the new output. A failed build leaves the previous output as it was.
+/// When nothing the build reads has changed since the last build into the
+/// same folder (and that output is untouched), it only repeats the report.
 pub fn build(opts: &BuildOptions) -> u8 {
+    let t0 = std::time::Instant::now();
+    let today = match resolve_today(opts.today, Format::Human) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let cached = opts.cache_dir.as_ref().and_then(|dir| cache_key(opts, today.date).map(|(out, fp)| (dir, out, fp)));
+    if let Some((dir, (shown, out), fp)) = &cached {
+        if let Some(report) = crate::cache::lookup(&opts.site_dir.join(dir), out, fp) {
+            check::stage_time("cache hit", t0);
+            print_findings(&report);
+            print_built(&report, shown, true);
+            return OK;
+        }
+    }
+    let (code, report) = build_fresh(opts, today);
+    if let (Some(report), Some((dir, (_, out), fp))) = (report, &cached) {
+        // Failing to record the build costs the next one its shortcut, nothing more.
+        if let Err(e) = crate::cache::store(&opts.site_dir.join(dir), out, fp, report) {
+            eprintln!("warning: the build cache was not updated: {e:#}");
+        }
+    }
+    code
+}
+
+/// The output folder (as given, and absolute) and the fingerprint of the
+/// build's inputs, when they can be worked out (otherwise the build runs, and
+/// reports what is wrong).
+fn cache_key(opts: &BuildOptions, today: NaiveDate) -> Option<((PathBuf, PathBuf), String)> {
+    let config = crate::config::load(&opts.site_dir).ok()?;
+    let shown = opts.out.clone().unwrap_or_else(|| opts.site_dir.join(&config.output));
+    let out = std::path::absolute(&shown).ok()?;
+    let options = crate::cache::Options { drafts: opts.drafts, base_url: opts.base_url.as_deref(), today, out: &out };
+    let fp = crate::cache::fingerprint(&opts.site_dir, &config, &options).ok()?;
+    Some(((shown, out), fp))
+}
+
+/// The notes and diagnostics of a build that can go on (stderr).
+fn print_findings(report: &crate::cache::Report) {
+    if !crate::progress::quiet() {
+        print_notes(&report.notes, Format::Human);
+    }
     let colour = use_colour(std::io::stderr().is_terminal());
+    eprint!("{}", if colour { &report.diagnostics_colour } else { &report.diagnostics });
+}
+
+/// What a build says when it succeeded, first time or from the cache.
+fn print_built(report: &crate::cache::Report, out: &std::path::Path, from_cache: bool) {
+    if crate::progress::quiet() {
+        return;
+    }
+    if from_cache {
+        println!("{} is up to date: nothing changed since the last build ({} pages)", display_path(out), report.pages);
+    } else {
+        println!("built {} pages into {}", report.pages, display_path(out));
+    }
+    println!("open {} in a browser, or serve the folder from any static host", display_path(&out.join("index.html")));
+}
+
+/// The build itself; on success, also what it printed (for the cache).
+fn build_fresh(opts: &BuildOptions, today: Today) -> (u8, Option<crate::cache::Report>) {
     let t0 = std::time::Instant::now();
     let progress = crate::progress::Progress::start(std::io::stderr().is_terminal() && !crate::progress::quiet());
     progress.stage("checking", 0);
     let run = check::RunOptions { render: true, ..check::RunOptions::default() };
-    let checked = match load(&opts.site_dir, opts.today, &run) {
+    let checked = match load(&opts.site_dir, today, &run) {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(code) => return (code, None),
     };
     check::stage_time("check+md", t0);
-    if !crate::progress::quiet() {
-        print_notes(&checked.notes, Format::Human);
-    }
     let config = &checked.site.settings.config;
     let out = opts.out.clone().unwrap_or_else(|| opts.site_dir.join(&config.output));
+    let render = |colour| {
+        if checked.diagnostics.is_empty() {
+            String::new()
+        } else {
+            diagnostic::render(&checked.diagnostics, Format::Human, colour, checked.files_checked)
+        }
+    };
+    let mut report = crate::cache::Report {
+        notes: checked.notes.clone(),
+        diagnostics: render(false),
+        diagnostics_colour: render(true),
+        pages: 0,
+    };
+    print_findings(&report);
     let (errors, _) = diagnostic::counts(&checked.diagnostics);
-    if !checked.diagnostics.is_empty() {
-        eprint!("{}", diagnostic::render(&checked.diagnostics, Format::Human, colour, checked.files_checked));
-    }
     if errors > 0 {
         eprintln!("error: the site has errors, so nothing was built; {} is untouched", display_path(&out));
-        return FAILED;
+        return (FAILED, None);
     }
     progress.stage("writing pages", 0);
     let built = render_and_write(&checked, opts, &out, &progress);
     drop(progress);
     match built {
         Ok(pages) => {
-            if !crate::progress::quiet() {
-                let index = out.join("index.html");
-                println!("built {pages} pages into {}", display_path(&out));
-                println!("open {} in a browser, or serve the folder from any static host", display_path(&index));
-            }
-            OK
+            report.pages = pages;
+            print_built(&report, &out, false);
+            (OK, Some(report))
         }
         Err(e) => {
             eprintln!("error: {e:#}");
             eprintln!("nothing was changed in {}", display_path(&out));
-            COULD_NOT_RUN
+            (COULD_NOT_RUN, None)
         }
     }
 }
@@ -205,7 +272,11 @@ pub struct StatsOptions {
 /// errors do not stop it (they are counted on stderr); an invalid config does.
 pub fn stats(opts: &StatsOptions) -> u8 {
     let run = check::RunOptions { publication_dates: true, ..check::RunOptions::default() };
-    let checked = match load(&opts.site_dir, opts.today, &run) {
+    let today = match resolve_today(opts.today, Format::Human) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let checked = match load(&opts.site_dir, today, &run) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -372,7 +443,11 @@ pub struct AlertsOptions {
 /// `debrief alerts`: the `runbook_url` each alerting rule should carry (the
 /// alert's page on the site), printed, or with `write` set in the files.
 pub fn alerts(opts: &AlertsOptions) -> u8 {
-    let checked = match load(&opts.site_dir, None, &check::RunOptions::default()) {
+    let today = match resolve_today(None, Format::Human) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let checked = match load(&opts.site_dir, today, &check::RunOptions::default()) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -112,6 +112,19 @@ fn site_repo(site_dir: &Path) -> Result<(Repository, String), String> {
     Ok((repo, prefix))
 }
 
+/// The commit each repository the site uses is at (the site's own as
+/// `site`), for the build cache: history is an input of the build.
+pub fn heads(site_dir: &Path, config: &crate::config::Config) -> Vec<(String, String)> {
+    let head = |repo: &Repository| repo.head().ok().and_then(|h| h.target()).map_or(String::new(), |id| id.to_string());
+    let mut out: Vec<(String, String)> =
+        site_repo(site_dir).map(|(r, _)| ("site".to_string(), head(&r))).into_iter().collect();
+    for (name, path) in &config.repos {
+        let at = Repository::open(site_dir.join(path)).map_or(String::new(), |r| head(&r));
+        out.push((format!("repos.{name}"), at));
+    }
+    out
+}
+
 /// The repositories the site uses: where commits are looked up, and the
 /// site's own (for page history), which may be the same.
 struct Repos {

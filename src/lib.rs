@@ -6,6 +6,7 @@
 
 pub mod action_item;
 pub mod alert_rules;
+pub mod cache;
 pub mod chart;
 pub mod check;
 pub mod ci_report;

@@ -104,6 +104,13 @@ enum Command {
         /// The date to treat as today, for overdue items and stale runbooks (default: SOURCE_DATE_EPOCH, else the clock).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = debrief::time::parse_today_flag)]
         today: Option<NaiveDate>,
+        /// The build cache's folder (relative to the site folder). A build whose inputs
+        /// and output are unchanged since the last one only repeats its report.
+        #[arg(long, value_name = "DIR", default_value = debrief::cache::DEFAULT_DIR)]
+        cache_dir: PathBuf,
+        /// Build everything even when nothing changed, and leave the cache alone.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Trend figures of the published post-mortems: incidents per month by severity,
     /// MTTD/MTTA/MTTM/MTTR (median and p90 per quarter), root causes, detection,
@@ -272,8 +279,9 @@ fn main() -> ExitCode {
         Command::Alerts { rule_files, site, base_url, write } => {
             commands::alerts(&commands::AlertsOptions { site_dir: site, rule_files, base_url, write })
         }
-        Command::Build { site_dir, out, drafts, base_url, today } => {
-            commands::build(&BuildOptions { site_dir, out, drafts, base_url, today })
+        Command::Build { site_dir, out, drafts, base_url, today, cache_dir, no_cache } => {
+            let cache_dir = (!no_cache).then_some(cache_dir);
+            commands::build(&BuildOptions { site_dir, out, drafts, base_url, today, cache_dir })
         }
         Command::Stats { site_dir, format, since, until, service, overdue, today } => {
             let filter = debrief::trends::Filter { since, until, service };

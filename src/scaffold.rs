@@ -28,7 +28,7 @@ const GITLAB_CI: (&str, &str) = (".gitlab-ci.yml", include_str!("scaffold/gitlab
 /// The files `init` writes (besides the CI recipe), by path under the new site.
 const INIT_FILES: &[(&str, &str)] = &[
     ("debrief.yml", include_str!("scaffold/debrief.yml")),
-    (".gitignore", "# debrief build output\n/public/\n"),
+    (".gitignore", "# debrief build output, and its cache (see `debrief build --help`)\n/public/\n/.debrief-cache/\n"),
     (
         "content/incidents/2025/2025-03-25-checkout-500s-guest-payments.md",
         include_str!("../content/incidents/2025/2025-03-25-checkout-500s-guest-payments.md"),

@@ -515,6 +515,68 @@ fn builds_are_deterministic() {
     }
 }
 
+/// An edit of `path` (under the site) that a build must notice.
+fn edit(site: &Path, path: &str, change: impl Fn(&str) -> String) {
+    let p = site.join(path);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    let text = std::fs::read_to_string(&p).unwrap_or_default();
+    std::fs::write(&p, change(&text)).unwrap();
+}
+
+fn was_cached(o: &std::process::Output) -> bool {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+    let said = stdout(o);
+    assert!(said.contains("is up to date") != said.contains("built "), "{said}");
+    said.contains("is up to date")
+}
+
+#[test]
+fn an_unchanged_site_is_not_built_again_and_any_change_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_example_site(&site);
+    let out = dir.path().join("public");
+    let first = build(&site, &out, &[]);
+    assert!(!was_cached(&first));
+    let cold = files(&out);
+    let again = build(&site, &out, &[]);
+    assert!(was_cached(&again), "a second build of the same input is a cache hit");
+    assert_eq!(files(&out), cold, "and leaves the output byte for byte as it was");
+    assert_eq!(stderr(&again), stderr(&first), "it repeats the warnings and notes");
+    let (_fresh, uncached) = built(&site, &["--no-cache"]);
+    assert_eq!(files(&uncached), cold, "the output is what a build without the cache writes");
+
+    // Each input, option and damage to the output means a full build.
+    let incident = "content/incidents/2025/2025-06-12-ledger-db-connection-pool.md";
+    type Change<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let changes: Vec<Change> = vec![
+        ("a post-mortem", Box::new(|| edit(&site, incident, |t| t.replacen("Ledger", "The ledger", 1)))),
+        ("a new file", Box::new(|| edit(&site, "content/notes.txt", |_| "x".into()))),
+        ("the config", Box::new(|| edit(&site, "debrief.yml", |t| format!("{t}\n# a comment\n")))),
+        ("a theme file", Box::new(|| edit(&site, "themes/default/static/extra.css", |_| "p{}".into()))),
+        ("an output file", Box::new(|| std::fs::remove_file(out.join("trends/index.html")).unwrap())),
+    ];
+    for (what, change) in changes {
+        change();
+        assert!(!was_cached(&build(&site, &out, &[])), "{what} changed: built again");
+        assert!(was_cached(&build(&site, &out, &[])), "{what}: then cached");
+    }
+    assert!(read(&out, "incidents/inc-2025-022/index.html").contains("The ledger"));
+    assert!(out.join("trends/index.html").is_file(), "a deleted output file comes back");
+    for flags in [&["--drafts"][..], &["--today", "2026-11-23"], &["--base-url", "https://x.example/"]] {
+        assert!(!was_cached(&build(&site, &out, flags)), "{flags:?} changes the build");
+    }
+    assert!(!was_cached(&build(&site, &out, &["--no-cache"])));
+
+    // A failed build records nothing: fixing the error builds again.
+    edit(&site, incident, |t| t.replacen("severity:", "severity: SEV-9\nx_severity:", 1));
+    assert_eq!(build(&site, &out, &[]).status.code(), Some(1));
+    edit(&site, incident, |t| t.replacen("severity: SEV-9\nx_severity:", "severity:", 1));
+    assert!(!was_cached(&build(&site, &out, &[])));
+    let entries = std::fs::read_dir(site.join(".debrief-cache")).unwrap().count();
+    assert_eq!(entries, 1, "one small entry per output folder, none for --no-cache");
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_output() {
     let dir = tempfile::tempdir().unwrap();
