@@ -104,6 +104,11 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
         pages: Vec::new(),
         incident_log,
     };
+    // Exact capacities: a doubling Vec of 100,000 post-mortems would hold
+    // (and copy) up to twice their size.
+    let count = |kind: fn(&Document) -> bool| parsed.iter().filter(|(d, _)| d.as_ref().is_some_and(kind)).count();
+    site.incidents.reserve_exact(count(|d| matches!(d, Document::Incident(_))));
+    site.runbooks.reserve_exact(count(|d| matches!(d, Document::Runbook(_))));
     let mut by_file: HashMap<String, Vec<Diagnostic>> = HashMap::new();
     for (doc, diags) in parsed {
         for d in diags {

@@ -51,12 +51,14 @@ pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
     let finish = |events: Vec<Event>| {
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        if has_raw_html {
-            sanitiser().clean(&html).to_string()
-        } else {
-            html
-        }
+        let mut html = if has_raw_html { sanitiser().clean(&html).to_string() } else { html };
+        // Every body is held until the pages are written: at 100,000
+        // post-mortems, the slack of a doubling buffer is hundreds of MB.
+        html.shrink_to_fit();
+        html
     };
+    let mut text = text;
+    text.text.shrink_to_fit();
     Rendered { before: finish(before), after: finish(after), toc, text }
 }
 

@@ -231,6 +231,13 @@ fn quiet_builds_say_nothing_and_verbose_ones_time_the_stages() {
     let o = debrief(&["-q", "build", site.to_str().unwrap(), "--out", out.to_str().unwrap(), "--today", TODAY]);
     assert!(o.status.success());
     assert_eq!((stdout(&o).as_str(), stderr(&o).as_str()), ("", ""));
-    let o = debrief(&["build", "-v", site.to_str().unwrap(), "--out", out.to_str().unwrap(), "--today", TODAY]);
-    assert!(stderr(&o).contains("timing: render+write"), "{}", stderr(&o));
+    let verbose = |extra: &[&str]| {
+        let mut args = vec!["build", "-v", site.to_str().unwrap(), "--out", out.to_str().unwrap(), "--today", TODAY];
+        args.extend_from_slice(extra);
+        stderr(&debrief(&args))
+    };
+    // The same input again is a cache hit, which says so; without the cache, every stage runs.
+    assert!(verbose(&[]).contains("timing: cache hit"));
+    let full = verbose(&["--no-cache"]);
+    assert!(full.contains("timing: render+write") && !full.contains("cache hit"), "{full}");
 }
