@@ -30,7 +30,7 @@ pub fn stage_time(stage: &str, since: Instant) {
 }
 
 /// The process's resident and peak memory, where the system tells (Linux).
-fn memory() -> String {
+pub fn memory() -> String {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |name: &str| {
         status.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim().trim_end_matches(" kB").trim().to_string())

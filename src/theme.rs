@@ -19,6 +19,8 @@ macro_rules! embed {
 const DEFAULT: &[(&str, &[u8])] = embed!(
     "templates/base.html",
     "templates/macros.html",
+    "templates/partials/severity.html",
+    "templates/partials/toc.html",
     "templates/index.html",
     "templates/incidents.html",
     "templates/incident.html",

@@ -46,7 +46,7 @@ pub fn page(ix: &Index) -> ActionItemsPage {
     let months: BTreeSet<String> = items.iter().map(|r| r.due_month.clone()).filter(|m| !m.is_empty()).collect();
     ActionItemsPage {
         layout: ix.layout(from, "Action items", "Every action item from every post-mortem"),
-        items,
+        items: items.into(),
         owners,
         kinds: kinds.into_iter().collect(),
         months: months.into_iter().collect(),

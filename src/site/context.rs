@@ -2,6 +2,9 @@
 //! pieces they share. Templates get exactly these fields and nothing else;
 //! every link is computed here, relative to the page it appears on.
 
+use std::sync::Arc;
+
+use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 use serde::Serialize;
 
 use crate::render::{Rendered, TocEntry};
@@ -120,10 +123,77 @@ pub struct RunbookRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Group<T> {
+pub struct Group<T: Row> {
     pub name: String,
     pub href: Option<String>,
-    pub items: Vec<T>,
+    pub items: Rows<T>,
+}
+
+/// What a template row can be: plain owned data.
+pub trait Row: Serialize + std::fmt::Debug + Send + Sync + 'static {}
+impl<T: Serialize + std::fmt::Debug + Send + Sync + 'static> Row for T {}
+
+/// A list of rows that templates see one row at a time. Turning a whole
+/// 100,000-row list into template values at once held all of them (hundreds
+/// of MB for one page); a row's values now live only while it is rendered.
+#[derive(Debug)]
+pub struct Rows<T: Row>(Arc<RowSeq<T>>);
+
+impl<T: Row> Clone for Rows<T> {
+    fn clone(&self) -> Self {
+        Rows(self.0.clone())
+    }
+}
+
+#[derive(Debug)]
+struct RowSeq<T>(Vec<T>);
+
+impl<T: Row> Rows<T> {
+    pub fn len(&self) -> usize {
+        self.0 .0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0 .0.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.0 .0.iter()
+    }
+}
+
+impl<T: Row> From<Vec<T>> for Rows<T> {
+    fn from(rows: Vec<T>) -> Self {
+        Rows(Arc::new(RowSeq(rows)))
+    }
+}
+
+impl<T: Row> FromIterator<T> for Rows<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Rows::from(iter.into_iter().collect::<Vec<T>>())
+    }
+}
+
+impl<T: Row> Object for RowSeq<T> {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get(key.as_usize()?).map(Value::from_serialize)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.0.len())
+    }
+}
+
+/// Serialised as a lazy template sequence: minijinja keeps a `Value` met
+/// inside `Value::from_serialize` as it is.
+impl<T: Row> Serialize for Rows<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Value::from_dyn_object(self.0.clone()).serialize(serializer)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -349,7 +419,7 @@ pub struct TermPage {
     pub layout: Layout,
     pub kind: &'static str,
     pub name: String,
-    pub incidents: Vec<IncidentRow>,
+    pub incidents: Rows<IncidentRow>,
     pub runbooks: Vec<RunbookRow>,
     /// Services only: the health card.
     pub health: Option<ServiceHealth>,
@@ -504,7 +574,7 @@ pub struct OwnerCount {
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionItemsPage {
     pub layout: Layout,
-    pub items: Vec<AllItemsRow>,
+    pub items: Rows<AllItemsRow>,
     pub owners: Vec<OwnerCount>,
     pub kinds: Vec<String>,
     pub months: Vec<String>,

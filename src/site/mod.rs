@@ -231,7 +231,7 @@ impl<'a> Index<'a> {
             .map(|(name, items)| Group {
                 name: name.to_string(),
                 href: Some(self.linker.page(from, &dir::service(name))),
-                items,
+                items: items.into(),
             })
             .collect()
     }
@@ -391,15 +391,14 @@ fn run_jobs(ix: &Index, facets: &Facets, theme: &Theme, jobs: Vec<Job>, emit: &E
             let file = run(ix, facets, theme, job)?;
             let path = file.path.clone();
             emit(file)?;
-            Ok((t.elapsed().as_secs_f64(), path))
+            let took = t.elapsed().as_secs_f64();
+            if took > 0.25 && crate::progress::verbose() {
+                eprintln!("timing: page {path} {took:.3} s{}", crate::progress::memory());
+            }
+            Ok((took, path))
         })
         .collect::<anyhow::Result<_>>()?;
     if crate::progress::verbose() {
-        let mut slowest: Vec<&(f64, String)> = timed.iter().collect();
-        slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for (secs, path) in slowest.iter().take(8) {
-            eprintln!("timing: page {path} {secs:.3} s");
-        }
         let mut by_folder: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
         for (secs, path) in &timed {
             let e = by_folder.entry(path.split('/').next().unwrap_or("")).or_default();
@@ -674,16 +673,16 @@ fn incident_list_page(
 }
 
 fn group_by_year(ix: &Index, from: &str, items: &[&Incident]) -> Vec<Group<IncidentRow>> {
-    let mut groups: Vec<Group<IncidentRow>> = Vec::new();
+    let mut groups: Vec<(String, Vec<IncidentRow>)> = Vec::new();
     for i in items {
         let row = ix.incident_row(from, i);
         let name = if row.year == 0 { "Undated".to_string() } else { row.year.to_string() };
         match groups.last_mut() {
-            Some(g) if g.name == name => g.items.push(row),
-            _ => groups.push(Group { name, href: None, items: vec![row] }),
+            Some((n, rows)) if *n == name => rows.push(row),
+            _ => groups.push((name, vec![row])),
         }
     }
-    groups
+    groups.into_iter().map(|(name, rows)| Group { name, href: None, items: rows.into() }).collect()
 }
 
 fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
