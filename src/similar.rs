@@ -58,10 +58,12 @@ type Profile = Vec<(u32, f64)>;
 
 /// For each of `incidents`, its suggestions (best first).
 pub fn find(incidents: &[&Incident]) -> Vec<Vec<Suggestion>> {
+    let t = std::time::Instant::now();
     let counts: Vec<Words> = incidents.par_iter().map(|i| Words::new(i)).collect();
     let vocab = Vocabulary::new(&counts);
     let n = incidents.len() as f64;
     let profiles: Vec<Profile> = vocab.docs.par_iter().map(|c| profile(c, &vocab, n)).collect();
+    crate::check::stage_time("similar: profiles", t);
     // Newest first: a list cut to its first entries keeps the most recent.
     let mut order: Vec<usize> = (0..incidents.len()).collect();
     order.sort_by(|&a, &b| incidents[b].times.started.cmp(&incidents[a].times.started).then(a.cmp(&b)));
@@ -77,11 +79,27 @@ pub fn find(incidents: &[&Incident]) -> Vec<Vec<Suggestion>> {
             by_service.entry(s.as_str()).or_default().push(rank);
         }
     }
-    let lists = Lists { incidents, vocab: &vocab, profiles: &profiles, order: &order, starts, by_word, by_service };
-    (0..incidents.len())
+    // Candidates are many per post-mortem and land anywhere: their causes sit
+    // in one dense array, not behind a pointer into each (scattered) Incident.
+    let mut cause_ids: HashMap<&str, u32> = HashMap::default();
+    let causes: Vec<u32> = incidents
+        .iter()
+        .map(|i| match i.root_cause_category.as_deref().filter(|c| *c != "unknown") {
+            Some(c) => {
+                let next = cause_ids.len() as u32 + 1;
+                *cause_ids.entry(c).or_insert(next)
+            }
+            None => 0,
+        })
+        .collect();
+    let lists =
+        Lists { incidents, vocab: &vocab, profiles: &profiles, order: &order, starts, by_word, by_service, causes };
+    let found = (0..incidents.len())
         .into_par_iter()
         .map_init(|| Scores::new(incidents.len()), |scores, d| lists.suggest(d, scores))
-        .collect()
+        .collect();
+    crate::check::stage_time("similar: candidates", t);
+    found
 }
 
 /// Words that say nothing about what happened (beyond the search stop words). Sorted.
@@ -223,6 +241,8 @@ struct Lists<'a, 'i> {
     starts: Vec<i64>,
     by_word: Vec<Vec<(Rank, f64)>>,
     by_service: HashMap<&'i str, Vec<Rank>>,
+    /// Each post-mortem's root-cause category as a number (0: none, or `unknown`).
+    causes: Vec<u32>,
 }
 
 impl Lists<'_, '_> {
@@ -245,11 +265,11 @@ impl Lists<'_, '_> {
                 scores.add(self.order[o as usize], 0.2);
             }
         }
-        let cause = me.root_cause_category.as_ref().filter(|c| c.as_str() != "unknown");
+        let cause = self.causes[d];
         let mut best: Vec<(usize, f64)> = Vec::new();
         for o in scores.touched.drain(..) {
             let mut score = std::mem::take(&mut scores.score[o]);
-            if cause.is_some() && self.incidents[o].root_cause_category.as_ref() == cause {
+            if cause != 0 && self.causes[o] == cause {
                 score += 0.2;
             }
             if score > 0.15 && o != d {
