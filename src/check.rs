@@ -83,14 +83,8 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
     let mut files_checked = listing.files.len() + listing.diagnostics.len() + log;
     // Reading and parsing in one parallel pass: each text is dropped once parsed.
     let t = std::time::Instant::now();
-    let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = listing
-        .files
-        .par_iter()
-        .map(|(rel, path)| match source::read(rel, path) {
-            Ok(file) => parse_file(&file, &settings, render),
-            Err(d) => (None, vec![*d]),
-        })
-        .collect();
+    let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> =
+        listing.files.par_iter().map(|(rel, path)| parse_path(rel, path, &settings, render)).collect();
     stage_time("read+parse", t);
     let mut other = listing.diagnostics;
     let listing_notes = listing.notes;
@@ -174,6 +168,20 @@ pub fn diagnose(
     diagnostics
 }
 
+/// Reads and parses one file; a built body knows where to be read again.
+pub fn parse_path(rel: &str, path: &Path, settings: &Settings, render: bool) -> (Option<Document>, Vec<Diagnostic>) {
+    match source::read(rel, path) {
+        Ok(file) => {
+            let (mut doc, diags) = parse_file(&file, settings, render);
+            if let Some(src) = doc.as_mut().and_then(|d| d.meta_mut().body_source.as_mut()) {
+                src.path = path.to_path_buf();
+            }
+            (doc, diags)
+        }
+        Err(d) => (None, vec![*d]),
+    }
+}
+
 /// Parses one file into its model, with the problems found in it alone.
 pub fn parse_file(file: &SourceFile, settings: &Settings, render: bool) -> (Option<Document>, Vec<Diagnostic>) {
     let runbooks = &settings.config.runbooks;
@@ -201,7 +209,8 @@ pub fn parse_file(file: &SourceFile, settings: &Settings, render: bool) -> (Opti
             // Status templates are shown as text with fields, not rendered markdown.
             Document::Status(_) => return (Some(doc), ctx.diags),
         };
-        meta.html = crate::render::render(body, ctx.body_start, skip);
+        meta.html.text = crate::render::text_only(body);
+        meta.body_source = Some(crate::render::BodySource::new(&file.text, ctx.body_start, skip));
     }
     if file.kind == Kind::Runbook && runbooks.section_problems == "warning" {
         let sections = |d: &Diagnostic| {

@@ -56,8 +56,11 @@ pub struct Meta {
     pub id_span: Span,
     /// A one-paragraph description for lists and feeds (the Summary section's first paragraph, say).
     pub summary: String,
-    /// The body as HTML; empty unless the site is being built.
+    /// The body as HTML; empty unless the site is being built. A build keeps
+    /// only its `text` here and renders the HTML from `body_source` when the
+    /// page is written.
     pub html: crate::render::Rendered,
+    pub body_source: Option<crate::render::BodySource>,
 }
 
 /// Front matter split from the body: byte ranges into the file text.
@@ -539,6 +542,7 @@ impl<'a> Ctx<'a> {
             id_span,
             summary: String::new(),
             html: Default::default(),
+            body_source: None,
         }
     }
 }

@@ -63,3 +63,14 @@ pub enum Document {
     Status(Box<StatusTemplate>),
     Page(Box<Page>),
 }
+
+impl Document {
+    pub fn meta_mut(&mut self) -> &mut crate::document::Meta {
+        match self {
+            Document::Incident(d) => &mut d.meta,
+            Document::Runbook(d) => &mut d.meta,
+            Document::Status(d) => &mut d.meta,
+            Document::Page(d) => &mut d.meta,
+        }
+    }
+}

@@ -31,12 +31,61 @@ pub struct Rendered {
     pub text: crate::search::DocText,
 }
 
+/// Where a body's markdown is, so its HTML is made when its page is written
+/// instead of being held through the whole build (about 500 MB at 100,000
+/// post-mortems). The check pass keeps only the plain text, for search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BodySource {
+    pub path: std::path::PathBuf,
+    pub body_start: usize,
+    /// File offsets left out of the HTML (the action items, shown as a table).
+    pub skip: Option<Range<usize>>,
+    /// The hash of the text that was checked: a page is never made from other text.
+    pub hash: u64,
+}
+
+impl BodySource {
+    pub fn new(text: &str, body_start: usize, skip: Option<Range<usize>>) -> BodySource {
+        BodySource { path: Default::default(), body_start, skip, hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()) }
+    }
+
+    /// Reads the file again and renders its body. A file changed since it was
+    /// checked is an error: the page would show what was never checked.
+    pub fn render(&self) -> anyhow::Result<Rendered> {
+        let changed = || anyhow::anyhow!("{} changed during the build; run it again", self.path.display());
+        let bytes = crate::source::read_capped(&self.path).map_err(|_| changed())?;
+        let text = crate::source::decode("", bytes).map_err(|_| changed())?;
+        if xxhash_rust::xxh3::xxh3_64(text.as_bytes()) != self.hash {
+            return Err(changed());
+        }
+        let body = text.get(self.body_start..).ok_or_else(changed)?;
+        Ok(html(body, self.body_start, self.skip.clone(), Vec::new()))
+    }
+}
+
+/// The plain text of a body (for search), without making its HTML.
+pub fn text_only(md: &str) -> crate::search::DocText {
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options()).into_offset_iter().collect();
+    let mut text = plain_text(&events, md.len());
+    text.text.shrink_to_fit();
+    text
+}
+
 /// Renders `md` (which starts at file offset `base`). Events whose source lies
 /// in `skip` (file offsets) are left out.
 pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
-    let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options()).into_offset_iter().collect();
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options()).into_offset_iter().collect();
+    let mut text = plain_text(&events, md.len());
+    text.text.shrink_to_fit();
+    Rendered { text, ..html(md, base, skip, events) }
+}
+
+/// The HTML and table of contents of `md` (its text left empty); `events`
+/// when the caller has them already.
+fn html(md: &str, base: usize, skip: Option<Range<usize>>, events: Vec<(Event, Range<usize>)>) -> Rendered {
+    let mut events =
+        if events.is_empty() { Parser::new_ext(md, options()).into_offset_iter().collect() } else { events };
     let has_raw_html = events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
-    let text = plain_text(&events, md.len());
     let toc = anchor_headings(&mut events);
     let (mut before, mut after) = (Vec::new(), Vec::new());
     let mut code_lang = false;
@@ -57,9 +106,7 @@ pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
         html.shrink_to_fit();
         html
     };
-    let mut text = text;
-    text.text.shrink_to_fit();
-    Rendered { before: finish(before), after: finish(after), toc, text }
+    Rendered { before: finish(before), after: finish(after), toc, text: Default::default() }
 }
 
 /// The text a reader sees, headings apart, blocks on lines of their own.

@@ -261,6 +261,7 @@ impl Session {
             base_url: Some("/".into()),
             partial,
             similar: Some(Arc::clone(&self.similar)),
+            keep_similar: true,
         }
     }
 
@@ -348,10 +349,7 @@ impl Session {
         for rel in docs {
             let path = self.site_dir.join(rel);
             let (doc, diags) = if path.is_file() {
-                match crate::source::read(rel, &path) {
-                    Ok(file) => check::parse_file(&file, &checked.site.settings, true),
-                    Err(d) => (None, vec![*d]),
-                }
+                check::parse_path(rel, &path, &checked.site.settings, true)
             } else {
                 (None, Vec::new())
             };

@@ -290,7 +290,7 @@ pub struct IncidentPage<'a> {
     pub durations: Vec<DurationRow>,
     /// Borrowed, unless commit ids in the text were turned into links.
     pub body: std::borrow::Cow<'a, Rendered>,
-    pub toc: &'a [TocEntry],
+    pub toc: Vec<TocEntry>,
     pub action_items: Vec<ActionItemRow>,
     pub open_items: usize,
     pub overdue_items: usize,
@@ -326,8 +326,8 @@ pub struct RunbookPage<'a> {
     pub last_reviewed: Option<String>,
     pub stale: bool,
     pub review_every: String,
-    pub body: &'a Rendered,
-    pub toc: &'a [TocEntry],
+    pub body: std::borrow::Cow<'a, Rendered>,
+    pub toc: Vec<TocEntry>,
     pub used_by: Vec<IncidentRow>,
     pub source: String,
     pub dates: Option<Dates>,
@@ -444,8 +444,8 @@ pub struct ServiceHealth {
 pub struct FreePage<'a> {
     pub layout: Layout,
     pub title: &'a str,
-    pub body: &'a Rendered,
-    pub toc: &'a [TocEntry],
+    pub body: std::borrow::Cow<'a, Rendered>,
+    pub toc: Vec<TocEntry>,
     pub dates: Option<Dates>,
 }
 

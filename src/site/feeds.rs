@@ -143,65 +143,68 @@ fn to_json(v: &Yaml) -> serde_json::Value {
 
 pub fn incidents_json(ix: &Index) -> String {
     let today = ix.site.settings.today.date;
-    let all: Vec<ExportIncident> = ix
-        .incidents
-        .iter()
-        .map(|i| {
-            let t = &i.times;
-            let since_start = |end| duration_between(t.started, end).map(|d| d.num_seconds());
-            ExportIncident {
-                id: &i.meta.id,
-                url: url(ix, &dir::incident(&i.meta.slug)),
-                source: &i.meta.rel_path,
-                title: &i.meta.title,
-                severity: i.severity.as_deref(),
-                status: status_label(i.status),
-                started_at: t.started.map(|v| v.to_rfc3339()),
-                detected_at: t.detected.map(|v| v.to_rfc3339()),
-                acknowledged_at: t.acknowledged.map(|v| v.to_rfc3339()),
-                mitigated_at: t.mitigated.map(|v| v.to_rfc3339()),
-                resolved_at: t.resolved.map(|v| v.to_rfc3339()),
-                durations: Durations {
-                    time_to_detect: since_start(t.detected),
-                    time_to_acknowledge: since_start(t.acknowledged),
-                    time_to_mitigate: since_start(t.mitigated),
-                    time_to_resolve: since_start(t.resolved),
-                },
-                services: &i.services,
-                tags: &i.tags,
-                detected_by: i.detected_by.as_deref(),
-                root_cause_category: i.root_cause_category.as_deref(),
-                root_cause_commits: i.commits.iter().map(|c| c.value.as_str()).collect(),
-                runbooks: i.runbooks.iter().map(|r| r.value.as_str()).collect(),
-                related: i.related.iter().map(|r| r.value.as_str()).collect(),
-                commander: i.commander.as_deref(),
-                comms_lead: i.comms_lead.as_deref(),
-                summary: &i.meta.summary,
-                action_items: i
-                    .action_items
-                    .iter()
-                    .map(|a| ExportItem {
-                        text: &a.text,
-                        owner: field(&a.owner),
-                        due: field(&a.due),
-                        kind: field(&a.kind),
-                        status: a.status,
-                        ticket: field(&a.ticket),
-                        overdue: a.is_overdue(today),
-                    })
-                    .collect(),
-                extra: i.extra.iter().map(|(k, v)| (k.clone(), to_json(v))).collect(),
-            }
-        })
-        .collect();
-    #[derive(Serialize)]
-    struct Export<'a> {
-        incidents: Vec<ExportIncident<'a>>,
+    // `{"incidents":[…]}`, one post-mortem at a time: at 100,000 the export is
+    // 170 MB, and holding every record besides the text cost as much again.
+    // Compact: this is for machines, and pretty-printing doubles its size.
+    let mut out = Vec::with_capacity(ix.incidents.len() * 1024 + 64);
+    out.extend_from_slice(b"{\"incidents\":[");
+    for (n, i) in ix.incidents.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &export(ix, i, today)).expect("export serialises");
     }
-    // Compact: this is for machines, and at 10,000 post-mortems pretty-printing doubles its size.
-    let mut s = serde_json::to_string(&Export { incidents: all }).expect("export serialises");
-    s.push('\n');
-    s
+    out.extend_from_slice(b"]}\n");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// One post-mortem's record in `incidents.json`.
+fn export<'a>(ix: &Index, i: &'a crate::incident::Incident, today: chrono::NaiveDate) -> ExportIncident<'a> {
+    let t = &i.times;
+    let since_start = |end| duration_between(t.started, end).map(|d| d.num_seconds());
+    ExportIncident {
+        id: &i.meta.id,
+        url: url(ix, &dir::incident(&i.meta.slug)),
+        source: &i.meta.rel_path,
+        title: &i.meta.title,
+        severity: i.severity.as_deref(),
+        status: status_label(i.status),
+        started_at: t.started.map(|v| v.to_rfc3339()),
+        detected_at: t.detected.map(|v| v.to_rfc3339()),
+        acknowledged_at: t.acknowledged.map(|v| v.to_rfc3339()),
+        mitigated_at: t.mitigated.map(|v| v.to_rfc3339()),
+        resolved_at: t.resolved.map(|v| v.to_rfc3339()),
+        durations: Durations {
+            time_to_detect: since_start(t.detected),
+            time_to_acknowledge: since_start(t.acknowledged),
+            time_to_mitigate: since_start(t.mitigated),
+            time_to_resolve: since_start(t.resolved),
+        },
+        services: &i.services,
+        tags: &i.tags,
+        detected_by: i.detected_by.as_deref(),
+        root_cause_category: i.root_cause_category.as_deref(),
+        root_cause_commits: i.commits.iter().map(|c| c.value.as_str()).collect(),
+        runbooks: i.runbooks.iter().map(|r| r.value.as_str()).collect(),
+        related: i.related.iter().map(|r| r.value.as_str()).collect(),
+        commander: i.commander.as_deref(),
+        comms_lead: i.comms_lead.as_deref(),
+        summary: &i.meta.summary,
+        action_items: i
+            .action_items
+            .iter()
+            .map(|a| ExportItem {
+                text: &a.text,
+                owner: field(&a.owner),
+                due: field(&a.due),
+                kind: field(&a.kind),
+                status: a.status,
+                ticket: field(&a.ticket),
+                overdue: a.is_overdue(today),
+            })
+            .collect(),
+        extra: i.extra.iter().map(|(k, v)| (k.clone(), to_json(v))).collect(),
+    }
 }
 
 #[cfg(test)]

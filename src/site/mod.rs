@@ -36,6 +36,8 @@ pub struct BuildOptions {
     pub partial: Option<partial::Partial>,
     /// Similar incidents from the last full build, for a quick rebuild.
     pub similar: Option<std::sync::Arc<partial::SimilarBySlug>>,
+    /// Return the similar incidents found (serve keeps them for quick rebuilds).
+    pub keep_similar: bool,
 }
 
 /// Lookups over the site, built once and shared by every page.
@@ -378,7 +380,8 @@ pub fn render(
         run_jobs(&ix, &facets, theme, jobs, emit)?.into_iter().filter(|p| p.ends_with("index.html")).collect();
     pages.sort();
     emit(OutputFile::new("sitemap.xml", feeds::sitemap(&ix, &pages)))?;
-    Ok(Rendered { pages: pages.len() + 1, similar: Some(partial::by_slug(&ix, &ix.similar)) })
+    let similar = opts.keep_similar.then(|| partial::by_slug(&ix, &ix.similar));
+    Ok(Rendered { pages: pages.len() + 1, similar })
 }
 
 /// Renders and emits every job in parallel; returns the paths written. With
@@ -496,11 +499,11 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
         Job::Incident(n) => page(
             &dir::incident(&ix.incidents[n].meta.slug),
             "incident.html",
-            Value::from_serialize(incident_page(ix, n)),
+            Value::from_serialize(incident_page(ix, n)?),
         ),
         Job::RunbookList => page(dir::RUNBOOKS, "runbooks.html", Value::from_serialize(runbook_list(ix))),
         Job::Runbook(r) => {
-            page(&dir::runbook(&r.meta.slug), "runbook.html", Value::from_serialize(runbook_page(ix, r)))
+            page(&dir::runbook(&r.meta.slug), "runbook.html", Value::from_serialize(runbook_page(ix, r)?))
         }
         Job::AlertList => page(dir::ALERTS, "alerts.html", Value::from_serialize(alert_list(ix))),
         Job::Alert(name, r) => {
@@ -530,11 +533,12 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
         }
         Job::Page(p) => {
             let d = dir::page(&p.meta.slug);
+            let body = body(&p.meta)?;
             let ctx = FreePage {
                 layout: ix.layout(&d, &p.meta.title, &p.meta.summary),
                 title: &p.meta.title,
-                body: &p.meta.html,
-                toc: &p.meta.html.toc,
+                toc: body.toc.clone(),
+                body,
                 dates: ix.dates(&p.meta.rel_path),
             };
             page(&d, "page.html", Value::from_serialize(ctx))
@@ -685,7 +689,16 @@ fn group_by_year(ix: &Index, from: &str, items: &[&Incident]) -> Vec<Group<Incid
     groups.into_iter().map(|(name, rows)| Group { name, href: None, items: rows.into() }).collect()
 }
 
-fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
+/// A document's body as HTML: made now from its file during a build, or the
+/// one rendered earlier.
+fn body(meta: &crate::document::Meta) -> anyhow::Result<std::borrow::Cow<'_, crate::render::Rendered>> {
+    Ok(match &meta.body_source {
+        Some(src) => std::borrow::Cow::Owned(src.render()?),
+        None => std::borrow::Cow::Borrowed(&meta.html),
+    })
+}
+
+fn incident_page<'a>(ix: &Index<'a>, n: usize) -> anyhow::Result<IncidentPage<'a>> {
     let i = ix.incidents[n];
     let from = dir::incident(&i.meta.slug);
     let t = &i.times;
@@ -717,7 +730,8 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
         text: other.meta.title.clone(),
         href: ix.linker.page(&from, &dir::incident(&other.meta.slug)),
     };
-    IncidentPage {
+    let body = body(&i.meta)?;
+    Ok(IncidentPage {
         layout: ix.layout(&from, &i.meta.title, &i.meta.summary),
         id: i.meta.id.clone(),
         title: i.meta.title.clone(),
@@ -731,8 +745,8 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
         comms_lead: i.comms_lead.clone(),
         times,
         durations,
-        body: linked_commits(ix, i),
-        toc: &i.meta.html.toc,
+        toc: body.toc.clone(),
+        body: linked_commits(ix, i, body),
         action_items,
         open_items,
         overdue_items,
@@ -756,7 +770,7 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
                     link: link_incident(o),
                     id: o.meta.id.clone(),
                     date: o.start_date().map(|d| d.to_string()).unwrap_or_default(),
-                    reason: s.reason(),
+                    reason: s.reason.clone(),
                 }
             })
             .collect(),
@@ -776,7 +790,7 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> IncidentPage<'a> {
             .collect(),
         changes_more: ix.git.changes.get(&i.meta.rel_path).map_or(0, |w| w.more),
         change_window: ix.site.settings.config.change_window.clone(),
-    }
+    })
 }
 
 /// One action item as the pages show it.
@@ -804,7 +818,11 @@ pub fn action_item_row(a: &crate::action_item::ActionItem, today: chrono::NaiveD
 }
 
 /// The body, with commit ids that git resolved as root causes turned into links.
-fn linked_commits<'a>(ix: &Index, i: &'a Incident) -> std::borrow::Cow<'a, crate::render::Rendered> {
+fn linked_commits<'a>(
+    ix: &Index,
+    i: &Incident,
+    body: std::borrow::Cow<'a, crate::render::Rendered>,
+) -> std::borrow::Cow<'a, crate::render::Rendered> {
     let commits: Vec<(&crate::git::CommitInfo, String)> = ix
         .git
         .root_causes
@@ -814,7 +832,7 @@ fn linked_commits<'a>(ix: &Index, i: &'a Incident) -> std::borrow::Cow<'a, crate
         .filter_map(|c| ix.commit_url(&c.repo, &c.sha).map(|u| (c, u)))
         .collect();
     if commits.is_empty() {
-        return std::borrow::Cow::Borrowed(&i.meta.html);
+        return body;
     }
     let link = |word: &str| {
         let word_lower = word.to_ascii_lowercase();
@@ -822,7 +840,6 @@ fn linked_commits<'a>(ix: &Index, i: &'a Incident) -> std::borrow::Cow<'a, crate
             .then(|| commits.iter().find(|(c, _)| c.sha.starts_with(&word_lower)).map(|(_, u)| u.clone()))
             .flatten()
     };
-    let body = &i.meta.html;
     std::borrow::Cow::Owned(crate::render::Rendered {
         before: crate::render::link_words(&body.before, link),
         after: crate::render::link_words(&body.after, link),
@@ -871,14 +888,15 @@ fn runbook_list(ix: &Index) -> RunbookListPage {
     }
 }
 
-fn runbook_page<'a>(ix: &Index<'a>, r: &'a Runbook) -> RunbookPage<'a> {
+fn runbook_page<'a>(ix: &Index<'a>, r: &'a Runbook) -> anyhow::Result<RunbookPage<'a>> {
     let from = dir::runbook(&r.meta.slug);
     let used_by = ix
         .runbook_users
         .get(&r.meta.slug)
         .map_or_else(Vec::new, |users| users.iter().map(|i| ix.incident_row(&from, i)).collect());
     let rank = r.severity.as_ref().and_then(|s| ix.site.settings.scale.parse(s)).map(|l| l.rank);
-    RunbookPage {
+    let body = body(&r.meta)?;
+    Ok(RunbookPage {
         layout: ix.layout(&from, &r.meta.title, &r.meta.summary),
         title: r.meta.title.clone(),
         service: Link { text: r.service.clone(), href: ix.linker.page(&from, &dir::service(&r.service)) },
@@ -892,13 +910,13 @@ fn runbook_page<'a>(ix: &Index<'a>, r: &'a Runbook) -> RunbookPage<'a> {
         last_reviewed: r.last_reviewed.map(|d| d.to_string()),
         stale: ix.is_stale(r),
         review_every: ix.site.settings.config.runbooks.review_every.clone(),
-        body: &r.meta.html,
-        toc: &r.meta.html.toc,
+        toc: body.toc.clone(),
+        body,
         used_by,
         source: r.meta.rel_path.clone(),
         dates: ix.dates(&r.meta.rel_path),
         stale_since: crate::validate::stale_since(r, ix.git, &ix.site.settings).map(|d| d.to_string()),
-    }
+    })
 }
 
 fn alerts<'a>(ix: &Index<'a>) -> Vec<(String, &'a Runbook)> {
