@@ -332,6 +332,24 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_body_is_rendered_from_its_file_only_while_the_file_is_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.md");
+        let text = "---\ntitle: X\n---\n# Heading\n\nSome *text*.\n";
+        std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+        let start = text.find("# Heading").unwrap();
+        let source = BodySource { path: path.clone(), ..BodySource::new(text, start, None) };
+        let made = source.render().unwrap();
+        assert_eq!(made, Rendered { text: Default::default(), ..render(&text[start..], start, None) });
+        assert!(made.before.contains("<em>text</em>") && made.toc.len() == 1);
+        std::fs::write(&path, text.replace("Some", "Other")).unwrap();
+        let e = source.render().unwrap_err().to_string();
+        assert!(e.contains("changed during the build"), "{e}");
+        std::fs::remove_file(&path).unwrap();
+        assert!(source.render().is_err(), "a file gone is an error too");
+    }
+
     fn html(md: &str) -> String {
         render(md, 0, None).before
     }
