@@ -336,9 +336,9 @@ mod tests {
     fn a_body_is_rendered_from_its_file_only_while_the_file_is_unchanged() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.md");
-        let text = "---\ntitle: X\n---\n# Heading\n\nSome *text*.\n";
+        let text = "---\ntitle: X\n---\n## Heading\n\nSome *text*.\n";
         std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
-        let start = text.find("# Heading").unwrap();
+        let start = text.find("## Heading").unwrap();
         let source = BodySource { path: path.clone(), ..BodySource::new(text, start, None) };
         let made = source.render().unwrap();
         assert_eq!(made, Rendered { text: Default::default(), ..render(&text[start..], start, None) });
