@@ -186,7 +186,9 @@ pub fn parse_path(rel: &str, path: &Path, settings: &Settings, render: bool) -> 
 pub fn parse_file(file: &SourceFile, settings: &Settings, render: bool) -> (Option<Document>, Vec<Diagnostic>) {
     let runbooks = &settings.config.runbooks;
     let optional = file.kind == Kind::Runbook && runbooks.front_matter == "optional";
-    let mut ctx = match Ctx::open_with(file, optional) {
+    // A build's search index wants each body's plain text: made in the same
+    // pass as the model's blocks.
+    let mut ctx = match Ctx::open_with(file, optional, render && file.kind != Kind::Status) {
         Ok(ctx) => ctx,
         Err(diags) => return (None, diags),
     };
@@ -201,7 +203,6 @@ pub fn parse_file(file: &SourceFile, settings: &Settings, render: bool) -> (Opti
     };
     let mut doc = doc;
     if render {
-        let body = &file.text[ctx.body_start..];
         let (meta, skip) = match &mut doc {
             Document::Incident(i) => (&mut i.meta, i.action_items_range.clone()),
             Document::Runbook(r) => (&mut r.meta, None),
@@ -209,7 +210,7 @@ pub fn parse_file(file: &SourceFile, settings: &Settings, render: bool) -> (Opti
             // Status templates are shown as text with fields, not rendered markdown.
             Document::Status(_) => return (Some(doc), ctx.diags),
         };
-        meta.html.text = crate::render::text_only(body);
+        meta.html.text = ctx.body_text.take().unwrap_or_default();
         meta.body_source = Some(crate::render::BodySource::new(&file.text, ctx.body_start, skip));
     }
     if file.kind == Kind::Runbook && runbooks.section_problems == "warning" {

@@ -118,6 +118,8 @@ pub struct Ctx<'a> {
     /// File line of the closing `---`, where "missing" problems point.
     end_line: usize,
     pub body: Body,
+    /// The body's plain text, when asked for (`open_with`'s `text`).
+    pub body_text: Option<crate::search::DocText>,
     /// Offset where the markdown body starts.
     pub body_start: usize,
     pub diags: Vec<Diagnostic>,
@@ -127,12 +129,12 @@ impl<'a> Ctx<'a> {
     /// Splits and parses the front matter and the body. Returns the
     /// diagnostics alone when the front matter cannot be read.
     pub fn open(file: &'a SourceFile) -> Result<Ctx<'a>, Vec<Diagnostic>> {
-        Ctx::open_with(file, false)
+        Ctx::open_with(file, false, false)
     }
 
     /// `open`, where a file with no front matter at all is read as one with
     /// empty front matter (`runbooks.front_matter: optional`).
-    pub fn open_with(file: &'a SourceFile, front_matter_optional: bool) -> Result<Ctx<'a>, Vec<Diagnostic>> {
+    pub fn open_with(file: &'a SourceFile, front_matter_optional: bool, text: bool) -> Result<Ctx<'a>, Vec<Diagnostic>> {
         let loc = Locator::new(&file.rel_path, &file.text);
         let split = match split(&file.text) {
             Err(Code::FrontMatterMissing) if front_matter_optional => {
@@ -157,8 +159,11 @@ impl<'a> Ctx<'a> {
                 "write one `key: value` per line between the `---` lines",
             )]);
         }
-        let body = Body::parse(&file.text[split.body_start..], split.body_start);
+        let markdown = &file.text[split.body_start..];
+        let mut plain = text.then(|| crate::render::PlainText::new(markdown.len()));
+        let body = Body::parse_with(markdown, split.body_start, plain.as_mut());
         Ok(Ctx {
+            body_text: plain.map(crate::render::PlainText::finish),
             loc,
             root: parsed.root,
             positions: parsed.positions,

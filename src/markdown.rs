@@ -90,8 +90,17 @@ impl Body {
 
     /// Parses `markdown`, which starts at byte `base` of its file.
     pub fn parse(markdown: &str, base: usize) -> Body {
+        Body::parse_with(markdown, base, None)
+    }
+
+    /// `parse`, also collecting the body's plain text (for search) from the
+    /// same pass over the markdown.
+    pub fn parse_with(markdown: &str, base: usize, mut text: Option<&mut crate::render::PlainText>) -> Body {
         let mut b = Builder { base, ..Builder::default() };
         for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+            if let Some(text) = text.as_deref_mut() {
+                text.event(&event);
+            }
             b.event(event, range);
         }
         Body { blocks: b.blocks, prose: b.prose }

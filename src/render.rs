@@ -63,20 +63,11 @@ impl BodySource {
     }
 }
 
-/// The plain text of a body (for search), without making its HTML.
-pub fn text_only(md: &str) -> crate::search::DocText {
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options()).into_offset_iter().collect();
-    let mut text = plain_text(&events, md.len());
-    text.text.shrink_to_fit();
-    text
-}
-
 /// Renders `md` (which starts at file offset `base`). Events whose source lies
 /// in `skip` (file offsets) are left out.
 pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options()).into_offset_iter().collect();
-    let mut text = plain_text(&events, md.len());
-    text.text.shrink_to_fit();
+    let text = plain_text(&events, md.len());
     Rendered { text, ..html(md, base, skip, events) }
 }
 
@@ -113,15 +104,33 @@ fn html(md: &str, base: usize, skip: Option<Range<usize>>, events: Vec<(Event, R
 /// Raw HTML tags and blocks are left out (markup, which ammonia may drop
 /// anyway); text between inline tags stays.
 fn plain_text(events: &[(Event, Range<usize>)], capacity: usize) -> crate::search::DocText {
-    let mut doc = crate::search::DocText { text: String::with_capacity(capacity), heading_spans: Vec::new() };
-    let out = &mut doc.text;
-    let mut heading_start: Option<usize> = None;
+    let mut text = PlainText::new(capacity);
     for (event, _) in events {
+        text.event(event);
+    }
+    text.finish()
+}
+
+/// The plain text of a body, built from its markdown events as they stream
+/// by (so `markdown::Body::parse` can make it in the same pass).
+pub struct PlainText {
+    doc: crate::search::DocText,
+    heading_start: Option<usize>,
+}
+
+impl PlainText {
+    pub fn new(capacity: usize) -> PlainText {
+        let doc = crate::search::DocText { text: String::with_capacity(capacity), heading_spans: Vec::new() };
+        PlainText { doc, heading_start: None }
+    }
+
+    pub fn event(&mut self, event: &Event) {
+        let out = &mut self.doc.text;
         match event {
-            Event::Start(Tag::Heading { .. }) => heading_start = Some(out.len()),
+            Event::Start(Tag::Heading { .. }) => self.heading_start = Some(out.len()),
             Event::End(TagEnd::Heading(_)) => {
-                let start = heading_start.take().unwrap_or(out.len());
-                doc.heading_spans.push((start as u32, out.len() as u32));
+                let start = self.heading_start.take().unwrap_or(out.len());
+                self.doc.heading_spans.push((start as u32, out.len() as u32));
                 out.push('\n');
             }
             Event::Text(t) | Event::Code(t) => out.push_str(t),
@@ -138,7 +147,13 @@ fn plain_text(events: &[(Event, Range<usize>)], capacity: usize) -> crate::searc
             _ => {}
         }
     }
-    doc
+
+    /// The text, its buffer cut to size (every body's text is held until
+    /// the search index is built).
+    pub fn finish(mut self) -> crate::search::DocText {
+        self.doc.text.shrink_to_fit();
+        self.doc
+    }
 }
 
 fn push_event<'a>(out: &mut Vec<Event<'a>>, event: Event<'a>, in_code: &mut bool) {

@@ -112,6 +112,12 @@ pub fn escape_markup(s: &str) -> String {
 
 /// `escape_markup`, appending to `out`. Copies runs of plain text whole.
 pub fn escape_markup_into(out: &mut String, s: &str) {
+    escape_markup_to(out, s).expect("writing to a String cannot fail");
+}
+
+/// `escape_markup`, written to any `fmt::Write` (a template's output, without
+/// a string in between).
+pub fn escape_markup_to<W: std::fmt::Write + ?Sized>(out: &mut W, s: &str) -> std::fmt::Result {
     let mut plain_from = 0;
     for (i, b) in s.bytes().enumerate() {
         let replacement = match b {
@@ -124,11 +130,11 @@ pub fn escape_markup_into(out: &mut String, s: &str) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&s[plain_from..i]);
-        out.push_str(replacement);
+        out.write_str(&s[plain_from..i])?;
+        out.write_str(replacement)?;
         plain_from = i + 1;
     }
-    out.push_str(&s[plain_from..]);
+    out.write_str(&s[plain_from..])
 }
 
 /// Shortens `s` to at most `max` characters for quoting in a message.

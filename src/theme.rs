@@ -79,13 +79,11 @@ impl Theme {
         env.set_formatter(|out, state, value| {
             if state.auto_escape() == AutoEscape::Html && !value.is_safe() && !value.is_none() && !value.is_undefined()
             {
-                let mut escaped = String::new();
-                match value.as_str() {
-                    Some(text) => crate::text::escape_markup_into(&mut escaped, text),
-                    None => crate::text::escape_markup_into(&mut escaped, &value.to_string()),
-                }
-                out.write_str(&escaped)
-                    .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+                let written = match value.as_str() {
+                    Some(text) => crate::text::escape_markup_to(out, text),
+                    None => crate::text::escape_markup_to(out, &value.to_string()),
+                };
+                written.map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
             } else {
                 minijinja::escape_formatter(out, state, value)
             }
@@ -103,9 +101,13 @@ impl Theme {
         Ok(Theme { env, statics })
     }
 
-    pub fn render(&self, template: &str, ctx: Value) -> anyhow::Result<String> {
+    /// The page's bytes (UTF-8: templates write only strings).
+    pub fn render(&self, template: &str, ctx: Value) -> anyhow::Result<Vec<u8>> {
         let t = self.env.get_template(template).with_context(|| format!("the theme has no template {template}"))?;
-        t.render(ctx).map_err(|e| anyhow::anyhow!("template {template} failed: {e:#}"))
+        // Most pages fit: growing a buffer from empty copied each page several times.
+        let mut out = Vec::with_capacity(16 * 1024);
+        t.render_captured_to(ctx, &mut out).map_err(|e| anyhow::anyhow!("template {template} failed: {e:#}"))?;
+        Ok(out)
     }
 
     /// Static files, by path under `static/`.

@@ -82,14 +82,26 @@ impl Linker {
 
     /// The relative link from the page in `from` to the page in `to`.
     pub fn page(&self, from: &str, to: &str) -> String {
-        let up = "../".repeat(depth(from));
-        match (self.pretty, to.is_empty()) {
-            (true, true) if up.is_empty() => "./".into(),
-            (true, true) => up,
-            (true, false) => format!("{up}{to}/"),
-            (false, true) => format!("{up}index.html"),
-            (false, false) => format!("{up}{to}/index.html"),
+        // One allocation: a list page makes several links per row.
+        let up = depth(from);
+        let mut link = String::with_capacity(3 * up + to.len() + "/index.html".len());
+        for _ in 0..up {
+            link.push_str("../");
         }
+        match (self.pretty, to.is_empty()) {
+            (true, true) if up == 0 => link.push_str("./"),
+            (true, true) => {}
+            (true, false) => {
+                link.push_str(to);
+                link.push('/');
+            }
+            (false, true) => link.push_str("index.html"),
+            (false, false) => {
+                link.push_str(to);
+                link.push_str("/index.html");
+            }
+        }
+        link
     }
 
     /// The relative link from the page in `from` to a file at the site root (`static/debrief.css`).

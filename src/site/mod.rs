@@ -184,9 +184,8 @@ impl<'a> Index<'a> {
     }
 
     fn item_counts(&self, i: &Incident) -> (usize, usize) {
-        let open: Vec<_> = i.action_items.iter().filter(|a| a.status == ItemStatus::Open).collect();
-        let overdue = open.iter().filter(|a| a.is_overdue(self.today())).count();
-        (open.len(), overdue)
+        let open = i.action_items.iter().filter(|a| a.status == ItemStatus::Open);
+        open.fold((0, 0), |(n, late), a| (n + 1, late + usize::from(a.is_overdue(self.today()))))
     }
 
     pub fn incident_row(&self, from: &str, i: &Incident) -> IncidentRow {
