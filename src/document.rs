@@ -134,7 +134,11 @@ impl<'a> Ctx<'a> {
 
     /// `open`, where a file with no front matter at all is read as one with
     /// empty front matter (`runbooks.front_matter: optional`).
-    pub fn open_with(file: &'a SourceFile, front_matter_optional: bool, text: bool) -> Result<Ctx<'a>, Vec<Diagnostic>> {
+    pub fn open_with(
+        file: &'a SourceFile,
+        front_matter_optional: bool,
+        text: bool,
+    ) -> Result<Ctx<'a>, Vec<Diagnostic>> {
         let loc = Locator::new(&file.rel_path, &file.text);
         let split = match split(&file.text) {
             Err(Code::FrontMatterMissing) if front_matter_optional => {
