@@ -77,7 +77,7 @@ pub fn fingerprint(site_dir: &Path, config: &Config, opts: &Options) -> anyhow::
     field("binary", executable_stamp().as_bytes());
     field("options", format!("{opts:?}").as_bytes());
     field("today-env", std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default().as_bytes());
-    field("config", &read_or_empty(&site_dir.join(crate::config::FILE_NAME))?);
+    field("config", &file_digest(&site_dir.join(crate::config::FILE_NAME))?.to_le_bytes());
     for (rel, digest) in tree_digests(&site_dir.join("content"))? {
         field(&rel, &digest.to_le_bytes());
     }
@@ -87,7 +87,7 @@ pub fn fingerprint(site_dir: &Path, config: &Config, opts: &Options) -> anyhow::
     }
     let named = config.alert_rules.files.iter().chain(std::iter::once(&config.trends.incident_log));
     for f in named.filter(|f| !f.trim().is_empty()) {
-        field(&format!("file/{f}"), &read_or_empty(&site_dir.join(f))?);
+        field(&format!("file/{f}"), &file_digest(&site_dir.join(f))?.to_le_bytes());
     }
     for (name, head) in crate::git::heads(site_dir, config) {
         field(&format!("git/{name}"), head.as_bytes());
@@ -182,18 +182,31 @@ fn tree_digests(root: &Path) -> anyhow::Result<BTreeMap<String, u128>> {
         .into_par_iter()
         .map(|(rel, path)| {
             // A symlink is hashed as its target's bytes, or as nothing when it dangles.
-            let bytes = read_or_empty(&path)?;
-            Ok((rel, xxhash_rust::xxh3::xxh3_128(&bytes)))
+            Ok((rel, file_digest(&path)?))
         })
         .collect()
 }
 
-fn read_or_empty(path: &Path) -> anyhow::Result<Vec<u8>> {
-    match std::fs::read(path) {
-        Ok(b) => Ok(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+/// The hash of a file's bytes (of none, when it does not exist), read in
+/// pieces: a hostile 1 GB file must not be held in memory just to be hashed.
+fn file_digest(path: &Path) -> anyhow::Result<u128> {
+    let mut h = Xxh3::new();
+    match std::fs::File::open(path) {
+        Ok(mut f) => {
+            let mut buf = [0u8; 64 * 1024];
+            loop {
+                let n =
+                    std::io::Read::read(&mut f, &mut buf).with_context(|| format!("cannot read {}", path.display()))?;
+                if n == 0 {
+                    break;
+                }
+                h.update(&buf[..n]);
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
+    Ok(h.digest128())
 }
 
 /// A debrief built from changed source keeps its version number, so the

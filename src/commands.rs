@@ -206,10 +206,12 @@ fn build_fresh(opts: &BuildOptions, today: Today) -> (u8, Option<crate::cache::R
             diagnostic::render(&checked.diagnostics, Format::Human, colour, checked.files_checked)
         }
     };
+    // The coloured rendering is for this terminal, or for the cache to replay on one.
+    let colour = opts.cache_dir.is_some() || use_colour(std::io::stderr().is_terminal());
     let mut report = crate::cache::Report {
         notes: checked.notes.clone(),
         diagnostics: render(false),
-        diagnostics_colour: render(true),
+        diagnostics_colour: if colour { render(true) } else { String::new() },
         pages: 0,
     };
     print_findings(&report);

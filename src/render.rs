@@ -59,7 +59,7 @@ impl BodySource {
             return Err(changed());
         }
         let body = text.get(self.body_start..).ok_or_else(changed)?;
-        Ok(html(body, self.body_start, self.skip.clone(), Vec::new()))
+        Ok(html(body, self.body_start, self.skip.clone(), None))
     }
 }
 
@@ -68,14 +68,13 @@ impl BodySource {
 pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(md, options()).into_offset_iter().collect();
     let text = plain_text(&events, md.len());
-    Rendered { text, ..html(md, base, skip, events) }
+    Rendered { text, ..html(md, base, skip, Some(events)) }
 }
 
 /// The HTML and table of contents of `md` (its text left empty); `events`
 /// when the caller has them already.
-fn html(md: &str, base: usize, skip: Option<Range<usize>>, events: Vec<(Event, Range<usize>)>) -> Rendered {
-    let mut events =
-        if events.is_empty() { Parser::new_ext(md, options()).into_offset_iter().collect() } else { events };
+fn html(md: &str, base: usize, skip: Option<Range<usize>>, events: Option<Vec<(Event, Range<usize>)>>) -> Rendered {
+    let mut events = events.unwrap_or_else(|| Parser::new_ext(md, options()).into_offset_iter().collect());
     let has_raw_html = events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let toc = anchor_headings(&mut events);
     let (mut before, mut after) = (Vec::new(), Vec::new());

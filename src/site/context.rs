@@ -149,16 +149,8 @@ impl<T: Row> Clone for Rows<T> {
 struct RowSeq<T>(Vec<T>);
 
 impl<T: Row> Rows<T> {
-    pub fn len(&self) -> usize {
-        self.0 .0.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.0 .0.is_empty()
-    }
-
-    pub fn iter(&self) -> std::slice::Iter<'_, T> {
-        self.0 .0.iter()
     }
 }
 
