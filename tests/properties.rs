@@ -120,6 +120,153 @@ fn check_all_kinds(text: &str) {
     }
 }
 
+#[derive(Debug, Clone)]
+enum Yaml {
+    Scalar(&'static str),
+    Map(Vec<(&'static str, Yaml)>),
+    Seq(Vec<Yaml>),
+    Flow(Vec<&'static str>),
+}
+
+/// Values that include every awkward scalar: comments, quotes, numbers of
+/// each kind, indicators, words YAML reads as null or true.
+const SCALARS: &[&str] = &[
+    "x",
+    "two words",
+    "x # c",
+    "x#y",
+    "'it''s'",
+    "\"a: b\"",
+    "1",
+    "~",
+    "null",
+    "True",
+    "yes",
+    "2025-03-25",
+    "2025-03-25T14:15:00Z",
+    "12:30",
+    "C#",
+    "ü",
+    "\"\"",
+    "''",
+    "[]",
+    "[a, 'b c', \"d\"]",
+    "0",
+    "a - b",
+];
+const FLOW_SCALARS: &[&str] =
+    &["x", "two words", "'it''s'", "\"a: b\"", "1", "~", "null", "True", "2025-03-25", "C#", "ü", "''", "a - b"];
+const AWKWARD: &[&str] = &[
+    "-5",
+    "\"esc\\n\"",
+    "01",
+    "+1",
+    "1.5",
+    "1e3",
+    "0x1F",
+    ".inf",
+    "a: b",
+    "a:",
+    "&x 1",
+    "*x",
+    "!!str 1",
+    "@t",
+    "-",
+    "18446744073709551616",
+    "{}",
+    "x #",
+    "'a'b",
+    "[a, ]",
+    "[a, [b]]",
+];
+const KEYS: &[&str] = &["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "title", "x.y", "k-1", "_k"];
+const AWKWARD_KEYS: &[&str] = &["a b", "1", "true", "\"q\"", "?", "null", "a #b", "-k"];
+
+/// A tree of values; `awkward` is the weight of what the simple reader must
+/// leave to serde_yaml (0: none, so that most trees take the fast path).
+fn yaml_tree(awkward: u32) -> impl Strategy<Value = Yaml> {
+    let leaf = prop_oneof![
+        12 => prop::sample::select(SCALARS).prop_map(Yaml::Scalar),
+        awkward => prop::sample::select(AWKWARD).prop_map(Yaml::Scalar),
+        3 => prop::collection::vec(prop::sample::select(FLOW_SCALARS), 0..4).prop_map(Yaml::Flow),
+        awkward => prop::collection::vec(prop::sample::select(SCALARS), 0..4).prop_map(Yaml::Flow),
+    ];
+    let key = prop_oneof![20 => prop::sample::select(KEYS), awkward => prop::sample::select(AWKWARD_KEYS)];
+    leaf.prop_recursive(3, 12, 4, move |inner| {
+        prop_oneof![
+            prop::collection::vec((key.clone(), inner.clone()), 1..4).prop_map(Yaml::Map),
+            prop::collection::vec(inner, 1..4).prop_map(Yaml::Seq),
+        ]
+    })
+}
+
+/// Writes a tree as block YAML; `compact` puts a sequence at its key's indent.
+fn emit(node: &Yaml, indent: usize, compact: bool, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match node {
+        Yaml::Map(entries) => {
+            for (k, v) in entries {
+                match v {
+                    Yaml::Scalar(s) => out.push_str(&format!("{pad}{k}: {s}\n")),
+                    Yaml::Flow(items) => out.push_str(&format!("{pad}{k}: [{}]\n", items.join(", "))),
+                    Yaml::Seq(_) if compact => {
+                        out.push_str(&format!("{pad}{k}:\n"));
+                        emit(v, indent, compact, out);
+                    }
+                    _ => {
+                        out.push_str(&format!("{pad}{k}:\n"));
+                        emit(v, indent + 2, compact, out);
+                    }
+                }
+            }
+        }
+        Yaml::Seq(items) => {
+            for item in items {
+                let mut inner = String::new();
+                emit(item, indent + 2, compact, &mut inner);
+                // The item's first line shares the dash.
+                out.push_str(&format!("{pad}- {}", inner.get(indent + 2..).unwrap_or("\n")));
+            }
+        }
+        Yaml::Scalar(s) => out.push_str(&format!("{pad}{s}\n")),
+        Yaml::Flow(items) => out.push_str(&format!("{pad}[{}]\n", items.join(", "))),
+    }
+}
+
+/// Front-matter-shaped YAML, sometimes with one line replaced by something
+/// the simple reader must leave alone.
+fn yaml_text() -> impl Strategy<Value = String> {
+    let odd = prop::sample::select(vec!["# comment", "", "  continued", "---", "x\ry", "- item", "\tkey: v", "a: |"]);
+    let tree = (0u32..2).prop_flat_map(yaml_tree);
+    let entries = prop::collection::vec((prop::sample::select(KEYS), tree), 1..6);
+    (entries, any::<bool>(), prop::option::weighted(0.1, (odd, any::<prop::sample::Index>()))).prop_map(
+        |(mut entries, compact, odd)| {
+            let mut seen = std::collections::HashSet::new();
+            entries.retain(|(k, _)| seen.insert(*k));
+            let mut out = String::new();
+            emit(&Yaml::Map(entries), 0, compact, &mut out);
+            if let Some((line, at)) = odd {
+                let mut lines: Vec<&str> = out.lines().collect();
+                let i = at.index(lines.len());
+                lines[i] = line;
+                out = lines.join("\n") + "\n";
+            }
+            out
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4096, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_simple_yaml_reader_agrees_with_serde_yaml(text in yaml_text()) {
+        if let Some(fast) = debrief::yaml::simple::parse(&text) {
+            prop_assert_eq!(Ok(fast), debrief::yaml::parse_with_serde(&text), "{:?}", text);
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
 

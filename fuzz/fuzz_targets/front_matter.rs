@@ -1,10 +1,15 @@
-//! The front-matter splitter and YAML reader, and the model each kind builds from them.
+//! The front-matter splitter and YAML reader (the simple reader must agree with
+//! serde_yaml wherever it answers), and the model each kind builds from them.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     if let Ok(split) = debrief::document::split(text) {
-        let _ = debrief::yaml::parse(&text[split.yaml_start..split.yaml_end]);
+        let yaml = &text[split.yaml_start..split.yaml_end];
+        let _ = debrief::yaml::parse(yaml);
+        if let Some(fast) = debrief::yaml::simple::parse(yaml) {
+            assert_eq!(Ok(fast), debrief::yaml::parse_with_serde(yaml), "the simple YAML reader disagrees");
+        }
     }
     let settings = debrief_fuzz_settings();
     for (rel, kind) in [

@@ -8,6 +8,8 @@
 //! which is what front matter is written in; anything it cannot place falls back
 //! to its parent's position.
 
+pub mod simple;
+
 use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
@@ -127,8 +129,17 @@ pub struct Parsed {
 }
 
 pub fn parse(text: &str) -> Result<Parsed, YamlError> {
+    let root = match simple::parse(text) {
+        Some(root) => root,
+        None => parse_with_serde(text)?,
+    };
+    Ok(Parsed { root, positions: scan(text) })
+}
+
+/// The value serde_yaml reads; `simple` must agree with it wherever it answers.
+pub fn parse_with_serde(text: &str) -> Result<Value, YamlError> {
     let raw: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| to_error(e, text))?;
-    Ok(Parsed { root: convert(raw), positions: scan(text) })
+    Ok(convert(raw))
 }
 
 /// Deserialises straight into a typed struct (used for `debrief.yml`).
