@@ -78,7 +78,9 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
     };
     let config = config::load(site_dir).map_err(CheckError::Config)?;
     let settings = Settings::new(config, today);
+    let t = std::time::Instant::now();
     let listing = source::list(site_dir).map_err(CheckError::Setup)?;
+    stage_time("list files", t);
     let log = usize::from(!settings.config.trends.incident_log.trim().is_empty());
     let mut files_checked = listing.files.len() + listing.diagnostics.len() + log;
     // Reading and parsing in one parallel pass: each text is dropped once parsed.

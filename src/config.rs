@@ -444,7 +444,7 @@ fn unknown_keys(
     value: &Value,
     path: &str,
     pattern: &str,
-    positions: &yaml::Positions,
+    positions: &yaml::Positions<'_>,
     loc: &Locator,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -491,7 +491,7 @@ fn unknown_keys(
     }
 }
 
-fn check_values(config: &Config, positions: &yaml::Positions, loc: &Locator, out: &mut Vec<Diagnostic>) {
+fn check_values(config: &Config, positions: &yaml::Positions<'_>, loc: &Locator, out: &mut Vec<Diagnostic>) {
     let mut bad = |path: &str, message: String, help: &str| {
         let p = positions.value(path).unwrap_or(yaml::Pos { line: 1, column: 1, width: 1 });
         out.push(loc.at_line_col(p.line, p.column, p.width, Code::ConfigInvalid, message, help));
@@ -742,7 +742,8 @@ runbooks:
     fn known_keys_cover_the_struct() {
         // The table of known keys and the struct must agree: serialising the
         // defaults yields exactly the top-level and nested keys listed.
-        let v = yaml::parse(&yaml::to_string(&Config::default())).unwrap();
+        let text = yaml::to_string(&Config::default());
+        let v = yaml::parse(&text).unwrap();
         let Value::Map(top) = &v.root else { panic!() };
         let top_keys: Vec<&str> = top.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(top_keys, known_at("").unwrap());

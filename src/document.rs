@@ -112,7 +112,8 @@ fn line_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 pub struct Ctx<'a> {
     pub loc: Locator<'a>,
     pub root: Value,
-    positions: yaml::Positions,
+    positions: yaml::Positions<'a>,
+    numbers_as_written: bool,
     /// File line of the first YAML line.
     first_line: usize,
     /// File line of the closing `---`, where "missing" problems point.
@@ -171,6 +172,7 @@ impl<'a> Ctx<'a> {
             loc,
             root: parsed.root,
             positions: parsed.positions,
+            numbers_as_written: parsed.numbers_as_written,
             first_line,
             end_line,
             body,
@@ -315,7 +317,7 @@ impl<'a> Ctx<'a> {
     /// or `007` as numbers; the source text is what they meant.
     fn scalar(&self, value: &Value, path: &str) -> Option<String> {
         match value {
-            Value::Number(_) => self
+            Value::Number(_) if !self.numbers_as_written => self
                 .positions
                 .value(path)
                 .and_then(|p| {

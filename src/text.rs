@@ -54,9 +54,9 @@ pub struct PhraseMatcher {
 
 impl PhraseMatcher {
     pub fn new(phrases: &[String]) -> PhraseMatcher {
-        let phrases: Vec<String> = phrases.iter().map(|p| p.trim().to_lowercase()).filter(|p| !p.is_empty()).collect();
+        let phrases: Vec<String> =
+            phrases.iter().map(|p| p.trim().to_ascii_lowercase()).filter(|p| !p.is_empty()).collect();
         let automaton = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(&phrases)
             .ok();
@@ -66,9 +66,12 @@ impl PhraseMatcher {
     /// (byte offset, phrase) of each whole-word match in `haystack`.
     pub fn find<'p>(&'p self, haystack: &str) -> Vec<(usize, &'p str)> {
         let Some(automaton) = &self.automaton else { return Vec::new() };
+        // Searching a lower-cased copy (same byte offsets) lets aho-corasick use
+        // its SIMD prefilter, which a case-insensitive search cannot.
+        let lower = haystack.to_ascii_lowercase();
         let is_word = |c: char| c.is_alphanumeric() || c == '_';
         automaton
-            .find_iter(haystack)
+            .find_iter(&lower)
             .filter(|m| {
                 let before = haystack[..m.start()].chars().next_back();
                 let after = haystack[m.end()..].chars().next();

@@ -75,13 +75,25 @@ pub struct Pos {
 }
 
 /// Where each key (and its value) starts, by dotted path; sequence items use
-/// their index as the path segment.
-#[derive(Debug, Clone, Default)]
-pub struct Positions {
-    keys: HashMap<String, (Pos, Option<Pos>)>,
+/// their index as the path segment. The text is scanned on the first lookup:
+/// most documents never need a position.
+#[derive(Debug, Clone)]
+pub struct Positions<'t> {
+    text: &'t str,
+    keys: std::cell::OnceCell<KeyPositions>,
 }
 
-impl Positions {
+type KeyPositions = HashMap<String, (Pos, Option<Pos>)>;
+
+impl<'t> Positions<'t> {
+    pub fn new(text: &'t str) -> Positions<'t> {
+        Positions { text, keys: std::cell::OnceCell::new() }
+    }
+
+    fn keys(&self) -> &KeyPositions {
+        self.keys.get_or_init(|| scan(self.text))
+    }
+
     /// The position of the key at `path`, or of its nearest recorded parent.
     pub fn key(&self, path: &str) -> Option<Pos> {
         self.lookup(path).map(|(k, _)| k)
@@ -94,18 +106,18 @@ impl Positions {
 
     /// The key at exactly `path`, if the text has it.
     pub fn key_exact(&self, path: &str) -> Option<Pos> {
-        self.keys.get(path).map(|(k, _)| *k)
+        self.keys().get(path).map(|(k, _)| *k)
     }
 
     /// The value at exactly `path` (or its key, for an empty value), if the text has it.
     pub fn value_exact(&self, path: &str) -> Option<Pos> {
-        self.keys.get(path).map(|(k, v)| v.unwrap_or(*k))
+        self.keys().get(path).map(|(k, v)| v.unwrap_or(*k))
     }
 
     fn lookup(&self, path: &str) -> Option<(Pos, Option<Pos>)> {
         let mut p = path;
         loop {
-            if let Some(&found) = self.keys.get(p) {
+            if let Some(&found) = self.keys().get(p) {
                 return Some(found);
             }
             p = &p[..p.rfind('.')?];
@@ -123,17 +135,20 @@ pub struct YamlError {
 
 /// A parsed YAML document and the positions of its keys.
 #[derive(Debug, Clone)]
-pub struct Parsed {
+pub struct Parsed<'t> {
     pub root: Value,
-    pub positions: Positions,
+    pub positions: Positions<'t>,
+    /// Numbers are exactly as written (the simple reader keeps them so);
+    /// otherwise serde_yaml has normalised them (`007` → `7`).
+    pub numbers_as_written: bool,
 }
 
-pub fn parse(text: &str) -> Result<Parsed, YamlError> {
-    let root = match simple::parse(text) {
-        Some(root) => root,
-        None => parse_with_serde(text)?,
+pub fn parse(text: &str) -> Result<Parsed<'_>, YamlError> {
+    let (root, numbers_as_written) = match simple::parse(text) {
+        Some(root) => (root, true),
+        None => (parse_with_serde(text)?, false),
     };
-    Ok(Parsed { root, positions: scan(text) })
+    Ok(Parsed { root, positions: Positions::new(text), numbers_as_written })
 }
 
 /// The value serde_yaml reads; `simple` must agree with it wherever it answers.
@@ -203,12 +218,12 @@ struct Frame {
 struct Scanner {
     frames: Vec<Frame>,
     counters: HashMap<String, usize>,
-    out: Positions,
+    out: KeyPositions,
     block_scalar: Option<usize>,
 }
 
-fn scan(text: &str) -> Positions {
-    let mut s = Scanner { frames: Vec::new(), counters: HashMap::new(), out: Positions::default(), block_scalar: None };
+fn scan(text: &str) -> KeyPositions {
+    let mut s = Scanner { frames: Vec::new(), counters: HashMap::new(), out: KeyPositions::new(), block_scalar: None };
     for (i, raw) in text.split('\n').enumerate() {
         let line = raw.trim_end_matches('\r');
         let content = line.trim_start_matches(' ');
@@ -261,7 +276,7 @@ impl Scanner {
             let after = &rest[1..];
             let start = col + 1 + (after.len() - after.trim_start().len());
             let value = strip_comment(&line[start..]);
-            self.out.keys.insert(path.clone(), (pos(line, line_no, start, value), None));
+            self.out.insert(path.clone(), (pos(line, line_no, start, value), None));
             self.frames.push(Frame { indent: col, path: path.clone(), is_item: true });
             if value.starts_with('[') || value.starts_with('{') {
                 scan_flow(line, start, &path, line_no, &mut self.out);
@@ -276,7 +291,7 @@ impl Scanner {
             let value = strip_comment(&line[vstart..]);
             let key_pos = pos(line, line_no, col, &key);
             let value_pos = (!value.is_empty()).then(|| pos(line, line_no, vstart, value));
-            self.out.keys.insert(path.clone(), (key_pos, value_pos));
+            self.out.insert(path.clone(), (key_pos, value_pos));
             self.frames.push(Frame { indent: col, path: path.clone(), is_item: false });
             if value.starts_with('[') || value.starts_with('{') {
                 scan_flow(line, vstart, &path, line_no, &mut self.out);
@@ -327,7 +342,7 @@ fn strip_comment(s: &str) -> &str {
 }
 
 /// Records the items of a one-line flow collection (`[a, b]`, `{k: v}`) that starts at byte `start`.
-fn scan_flow(line: &str, start: usize, path: &str, line_no: usize, out: &mut Positions) {
+fn scan_flow(line: &str, start: usize, path: &str, line_no: usize, out: &mut KeyPositions) {
     let bytes = line.as_bytes();
     let is_map = bytes[start] == b'{';
     let mut depth = 0usize;
@@ -368,7 +383,7 @@ fn flow_item(
     is_map: bool,
     index: usize,
     line_no: usize,
-    out: &mut Positions,
+    out: &mut KeyPositions,
 ) {
     let raw = &line[from..to];
     let lead = raw.len() - raw.trim_start().len();
@@ -379,7 +394,7 @@ fn flow_item(
     let start = from + lead;
     if !is_map {
         let item = join(path, &index.to_string());
-        out.keys.insert(item.clone(), (pos(line, line_no, start, text), None));
+        out.insert(item.clone(), (pos(line, line_no, start, text), None));
         if text.starts_with('[') || text.starts_with('{') {
             scan_flow(line, start, &item, line_no, out);
         }
@@ -392,7 +407,7 @@ fn flow_item(
     let value = text[value_at..].trim_start();
     let vstart = start + value_at + (text[value_at..].len() - value.len());
     let value_pos = (!value.is_empty()).then(|| pos(line, line_no, vstart, value));
-    out.keys.insert(item.clone(), (pos(line, line_no, start, &key), value_pos));
+    out.insert(item.clone(), (pos(line, line_no, start, &key), value_pos));
     if value.starts_with('[') || value.starts_with('{') {
         scan_flow(line, vstart, &item, line_no, out);
     }
