@@ -226,6 +226,9 @@ fn build_fresh(opts: &BuildOptions, today: Today) -> (u8, Option<crate::cache::R
     progress.stage("writing pages", 0);
     let built = render_and_write(&checked, opts, &out, &progress);
     drop(progress);
+    // Only `debrief build` comes here, and the process ends soon after:
+    // freeing 100,000 documents one by one would only delay the exit.
+    std::mem::forget(checked);
     match built {
         Ok(pages) => {
             report.pages = pages;
