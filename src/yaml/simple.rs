@@ -37,8 +37,9 @@ pub fn parse(text: &str) -> Option<Value> {
     if is_item(first.text) {
         return None;
     }
-    let mut reader = Reader { indent: first.indent, lines, next: 0, depth: 0 };
-    let root = reader.map(reader.indent)?;
+    let indent = first.indent;
+    let mut reader = Reader { lines, next: 0, depth: 0 };
+    let root = reader.map(indent)?;
     (reader.next == reader.lines.len()).then_some(root)
 }
 
@@ -49,10 +50,9 @@ fn has_unusual_chars(text: &str) -> bool {
     if text.is_ascii() {
         return text.bytes().any(ascii_unusual);
     }
-    text.chars().any(|c| {
-        (c.is_ascii() && ascii_unusual(c as u8))
-            || c.is_control()
-            || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{2028}' | '\u{2029}')
+    text.chars().any(|c| match u8::try_from(c) {
+        Ok(b) if b.is_ascii() => ascii_unusual(b),
+        _ => c.is_control() || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{2028}' | '\u{2029}'),
     })
 }
 
@@ -66,7 +66,6 @@ struct Reader<'t> {
     lines: Vec<Line<'t>>,
     next: usize,
     depth: usize,
-    indent: usize,
 }
 
 fn is_item(text: &str) -> bool {
@@ -154,9 +153,7 @@ fn split_key(text: &str) -> Option<(&str, &str)> {
     let key = &text[..colon];
     let plain_key = key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
         && key.as_bytes().first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
-    let reads_as_text =
-        !matches!(key, "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE");
-    (plain_key && reads_as_text).then(|| (key, &text[colon + 1..]))
+    (plain_key && keyword(key).is_none()).then(|| (key, &text[colon + 1..]))
 }
 
 /// A scalar or flow sequence that fills the rest of a line.
@@ -223,9 +220,10 @@ fn quoted(text: &str) -> Option<(String, usize)> {
 /// A one-line flow sequence of scalars: its items and the bytes it used.
 fn flow_seq(text: &str) -> Option<(Vec<Value>, usize)> {
     let mut items = Vec::new();
+    let spaces_at = |at: usize| text[at..].len() - text[at..].trim_start_matches(' ').len();
     let mut at = 1;
     loop {
-        at += text[at..].len() - text[at..].trim_start_matches(' ').len();
+        at += spaces_at(at);
         let rest = &text[at..];
         if items.is_empty() && rest.starts_with(']') {
             return Some((items, at + 1));
@@ -246,7 +244,7 @@ fn flow_seq(text: &str) -> Option<(Vec<Value>, usize)> {
         };
         items.push(item);
         at += used;
-        at += text[at..].len() - text[at..].trim_start_matches(' ').len();
+        at += spaces_at(at);
         match text.as_bytes().get(at)? {
             b',' => at += 1,
             b']' => return Some((items, at + 1)),
@@ -255,15 +253,22 @@ fn flow_seq(text: &str) -> Option<(Vec<Value>, usize)> {
     }
 }
 
+/// The spellings serde_yaml reads as null or a boolean.
+fn keyword(s: &str) -> Option<Value> {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => Some(Value::Null),
+        "true" | "True" | "TRUE" => Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => Some(Value::Bool(false)),
+        _ => None,
+    }
+}
+
 /// What serde_yaml makes of a plain scalar: null, a boolean, an integer or
 /// text. `None` for anything that might be another kind of number (hex,
 /// octal, floats, `.inf`, integers too long for u64), which serde_yaml reads.
 fn resolve_plain(s: &str) -> Option<Value> {
-    match s {
-        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
-        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
-        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
-        _ => {}
+    if let Some(value) = keyword(s) {
+        return Some(value);
     }
     let b = s.as_bytes();
     if !(b[0].is_ascii_digit() || matches!(b[0], b'+' | b'-' | b'.')) {
@@ -310,6 +315,13 @@ mod tests {
     }
 
     #[test]
+    fn reads_text_beyond_ascii() {
+        assert!(agrees("title: Zahlungen über Kafka\nowner: 日本\nservices: [café, 'naïve']\n"));
+        assert!(!agrees("title: a\u{85}b\n"), "NEL is a line break in YAML 1.1");
+        assert!(!agrees("title: a\u{2028}b\n"));
+    }
+
+    #[test]
     fn leaves_everything_else_to_serde_yaml() {
         for text in [
             "a: 1\na: 2\n",
@@ -350,7 +362,6 @@ mod tests {
             "  a: 1\n  b: 2\n",
             "a: yes\nb: no\nc: on\nd: NULL\ne: ~\nf: False\n",
             "a: [ ]\nb: [x,y]\nc: [ 'a b' , \"c\" ]\n",
-            "a: über\nb: 日本\n",
             "a: x\r\nb: y\r\n",
             "a:\n  b:\n    c:\n      d: deep\n",
             "a: +1\nb: -0\nc: 0\nd: 18446744073709551615\ne: 18446744073709551616\n",
