@@ -10,6 +10,7 @@ use crate::config;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document::Ctx;
 use crate::model::{Document, Site};
+use crate::render::Bodies;
 use crate::settings::Settings;
 use crate::source::{self, Kind, SourceFile};
 use crate::time::Today;
@@ -85,8 +86,9 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
     let mut files_checked = listing.files.len() + listing.diagnostics.len() + log;
     // Reading and parsing in one parallel pass: each text is dropped once parsed.
     let t = std::time::Instant::now();
+    let bodies = if render { Bodies::for_build(listing.files.len()) } else { Bodies::Skip };
     let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> =
-        listing.files.par_iter().map(|(rel, path)| parse_path(rel, path, &settings, render)).collect();
+        listing.files.par_iter().map(|(rel, path)| parse_path(rel, path, &settings, bodies)).collect();
     stage_time("read+parse", t);
     let mut other = listing.diagnostics;
     let listing_notes = listing.notes;
@@ -171,10 +173,10 @@ pub fn diagnose(
 }
 
 /// Reads and parses one file; a built body knows where to be read again.
-pub fn parse_path(rel: &str, path: &Path, settings: &Settings, render: bool) -> (Option<Document>, Vec<Diagnostic>) {
+pub fn parse_path(rel: &str, path: &Path, settings: &Settings, bodies: Bodies) -> (Option<Document>, Vec<Diagnostic>) {
     match source::read(rel, path) {
         Ok(file) => {
-            let (mut doc, diags) = parse_file(&file, settings, render);
+            let (mut doc, diags) = parse_file(&file, settings, bodies);
             if let Some(src) = doc.as_mut().and_then(|d| d.meta_mut().body_source.as_mut()) {
                 src.path = path.to_path_buf();
             }
@@ -185,12 +187,14 @@ pub fn parse_path(rel: &str, path: &Path, settings: &Settings, render: bool) -> 
 }
 
 /// Parses one file into its model, with the problems found in it alone.
-pub fn parse_file(file: &SourceFile, settings: &Settings, render: bool) -> (Option<Document>, Vec<Diagnostic>) {
+pub fn parse_file(file: &SourceFile, settings: &Settings, bodies: Bodies) -> (Option<Document>, Vec<Diagnostic>) {
     let runbooks = &settings.config.runbooks;
     let optional = file.kind == Kind::Runbook && runbooks.front_matter == "optional";
-    // A build's search index wants each body's plain text: made in the same
-    // pass as the model's blocks.
-    let mut ctx = match Ctx::open_with(file, optional, render && file.kind != Kind::Status) {
+    // Status templates are shown as text with fields, not rendered markdown.
+    let bodies = if file.kind == Kind::Status { Bodies::Skip } else { bodies };
+    // A build's search index wants each body's plain text (and, for most
+    // sites, its HTML): made in the same pass as the model's blocks.
+    let mut ctx = match Ctx::open_with(file, optional, bodies) {
         Ok(ctx) => ctx,
         Err(diags) => return (None, diags),
     };
@@ -204,16 +208,23 @@ pub fn parse_file(file: &SourceFile, settings: &Settings, render: bool) -> (Opti
         Kind::Page => Document::Page(Box::new(page::parse(&mut ctx, file))),
     };
     let mut doc = doc;
-    if render {
-        let (meta, skip) = match &mut doc {
-            Document::Incident(i) => (&mut i.meta, i.action_items_range.clone()),
-            Document::Runbook(r) => (&mut r.meta, None),
-            Document::Page(p) => (&mut p.meta, None),
-            // Status templates are shown as text with fields, not rendered markdown.
-            Document::Status(_) => return (Some(doc), ctx.diags),
-        };
-        meta.html.text = ctx.body_text.take().unwrap_or_default();
-        meta.body_source = Some(crate::render::BodySource::new(&file.text, ctx.body_start, skip));
+    let (meta, skip) = match &mut doc {
+        Document::Incident(i) => (&mut i.meta, i.action_items_range.clone()),
+        Document::Runbook(r) => (&mut r.meta, None),
+        Document::Page(p) => (&mut p.meta, None),
+        Document::Status(s) => (&mut s.meta, None),
+    };
+    match bodies {
+        Bodies::Skip => {}
+        Bodies::Html => {
+            let body = &file.text[ctx.body_start..];
+            let html = crate::render::html(body, ctx.body_start, skip, ctx.body_events.take());
+            meta.html = crate::render::Rendered { text: ctx.body_text.take().unwrap_or_default(), ..html };
+        }
+        Bodies::Later => {
+            meta.html.text = ctx.body_text.take().unwrap_or_default();
+            meta.body_source = Some(crate::render::BodySource::new(&file.text, ctx.body_start, skip));
+        }
     }
     if file.kind == Kind::Runbook && runbooks.section_problems == "warning" {
         let sections = |d: &Diagnostic| {

@@ -371,7 +371,7 @@ fn status_templates(site_dir: &std::path::Path) -> anyhow::Result<Vec<crate::sta
     let mut out = Vec::new();
     for (rel, path) in listing.files.iter().filter(|(rel, _)| rel.starts_with("content/status/")) {
         let Ok(file) = crate::source::read(rel, path) else { continue };
-        if let (Some(crate::model::Document::Status(t)), _) = check::parse_file(&file, &settings, false) {
+        if let (Some(crate::model::Document::Status(t)), _) = check::parse_file(&file, &settings, crate::render::Bodies::Skip) {
             out.push(*t);
         }
     }

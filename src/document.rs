@@ -119,8 +119,10 @@ pub struct Ctx<'a> {
     /// File line of the closing `---`, where "missing" problems point.
     end_line: usize,
     pub body: Body,
-    /// The body's plain text, when asked for (`open_with`'s `text`).
+    /// The body's plain text, when asked for (`open_with`'s `bodies`).
     pub body_text: Option<crate::search::DocText>,
+    /// The body's markdown events, kept to make its HTML (`Bodies::Html`).
+    pub body_events: Option<Vec<(pulldown_cmark::Event<'a>, std::ops::Range<usize>)>>,
     /// Offset where the markdown body starts.
     pub body_start: usize,
     pub diags: Vec<Diagnostic>,
@@ -130,7 +132,7 @@ impl<'a> Ctx<'a> {
     /// Splits and parses the front matter and the body. Returns the
     /// diagnostics alone when the front matter cannot be read.
     pub fn open(file: &'a SourceFile) -> Result<Ctx<'a>, Vec<Diagnostic>> {
-        Ctx::open_with(file, false, false)
+        Ctx::open_with(file, false, crate::render::Bodies::Skip)
     }
 
     /// `open`, where a file with no front matter at all is read as one with
@@ -138,7 +140,7 @@ impl<'a> Ctx<'a> {
     pub fn open_with(
         file: &'a SourceFile,
         front_matter_optional: bool,
-        text: bool,
+        bodies: crate::render::Bodies,
     ) -> Result<Ctx<'a>, Vec<Diagnostic>> {
         let loc = Locator::new(&file.rel_path, &file.text);
         let split = match split(&file.text) {
@@ -165,10 +167,12 @@ impl<'a> Ctx<'a> {
             )]);
         }
         let markdown = &file.text[split.body_start..];
-        let mut plain = text.then(|| crate::render::PlainText::new(markdown.len()));
-        let body = Body::parse_with(markdown, split.body_start, plain.as_mut());
+        let mut plain = (bodies != crate::render::Bodies::Skip).then(|| crate::render::PlainText::new(markdown.len()));
+        let mut events = (bodies == crate::render::Bodies::Html).then(Vec::new);
+        let body = Body::parse_with(markdown, split.body_start, plain.as_mut(), events.as_mut());
         Ok(Ctx {
             body_text: plain.map(crate::render::PlainText::finish),
+            body_events: events,
             loc,
             root: parsed.root,
             positions: parsed.positions,

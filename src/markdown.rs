@@ -90,16 +90,24 @@ impl Body {
 
     /// Parses `markdown`, which starts at byte `base` of its file.
     pub fn parse(markdown: &str, base: usize) -> Body {
-        Body::parse_with(markdown, base, None)
+        Body::parse_with(markdown, base, None, None)
     }
 
-    /// `parse`, also collecting the body's plain text (for search) from the
-    /// same pass over the markdown.
-    pub fn parse_with(markdown: &str, base: usize, mut text: Option<&mut crate::render::PlainText>) -> Body {
+    /// `parse`, also collecting the body's plain text (for search) and its
+    /// events (for its HTML) from the same pass over the markdown.
+    pub fn parse_with<'a>(
+        markdown: &'a str,
+        base: usize,
+        mut text: Option<&mut crate::render::PlainText>,
+        mut events: Option<&mut Vec<(Event<'a>, Range<usize>)>>,
+    ) -> Body {
         let mut b = Builder { base, ..Builder::default() };
         for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
             if let Some(text) = text.as_deref_mut() {
                 text.event(&event);
+            }
+            if let Some(events) = events.as_deref_mut() {
+                events.push((event.clone(), range.clone()));
             }
             b.event(event, range);
         }

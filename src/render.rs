@@ -31,6 +31,34 @@ pub struct Rendered {
     pub text: crate::search::DocText,
 }
 
+/// What the parse pass of a build keeps of each body for its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bodies {
+    /// Nothing (`check`).
+    Skip,
+    /// Its HTML, made from the check's own markdown events: no second pass.
+    Html,
+    /// Its plain text and a `BodySource`; the HTML is made when the page is
+    /// written (large sites, whose HTML would not all fit in memory).
+    Later,
+}
+
+impl Bodies {
+    /// Sites up to this many files keep every body's HTML from the parse pass
+    /// (about 6 kB each: 120 MB at this size); larger ones make it when the
+    /// page is written, which reads and parses each file a second time.
+    pub const HTML_IN_MEMORY_UP_TO: usize = 20_000;
+
+    /// What a build of `files` files keeps.
+    pub fn for_build(files: usize) -> Bodies {
+        if files <= Bodies::HTML_IN_MEMORY_UP_TO {
+            Bodies::Html
+        } else {
+            Bodies::Later
+        }
+    }
+}
+
 /// Where a body's markdown is, so its HTML is made when its page is written
 /// instead of being held through the whole build (about 500 MB at 100,000
 /// post-mortems). The check pass keeps only the plain text, for search.
@@ -73,7 +101,7 @@ pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
 
 /// The HTML and table of contents of `md` (its text left empty); `events`
 /// when the caller has them already.
-fn html(md: &str, base: usize, skip: Option<Range<usize>>, events: Option<Vec<(Event, Range<usize>)>>) -> Rendered {
+pub fn html(md: &str, base: usize, skip: Option<Range<usize>>, events: Option<Vec<(Event, Range<usize>)>>) -> Rendered {
     let mut events = events.unwrap_or_else(|| Parser::new_ext(md, options()).into_offset_iter().collect());
     let has_raw_html = events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let toc = anchor_headings(&mut events);

@@ -46,6 +46,8 @@ const DEFAULT: &[(&str, &[u8])] = embed!(
 pub struct Theme {
     env: Environment<'static>,
     statics: BTreeMap<String, Vec<u8>>,
+    /// With `-v`: renders and seconds per template (as Hugo's `--templateMetrics`).
+    timings: std::sync::Mutex<BTreeMap<String, (usize, f64)>>,
 }
 
 impl Theme {
@@ -98,7 +100,7 @@ impl Theme {
                 statics.insert(name.to_string(), bytes);
             }
         }
-        Ok(Theme { env, statics })
+        Ok(Theme { env, statics, timings: Default::default() })
     }
 
     /// The page's bytes (UTF-8: templates write only strings).
@@ -106,8 +108,21 @@ impl Theme {
         let t = self.env.get_template(template).with_context(|| format!("the theme has no template {template}"))?;
         // Most pages fit: growing a buffer from empty copied each page several times.
         let mut out = Vec::with_capacity(16 * 1024);
+        let started = std::time::Instant::now();
         t.render_captured_to(ctx, &mut out).map_err(|e| anyhow::anyhow!("template {template} failed: {e:#}"))?;
+        if crate::progress::verbose() {
+            let mut timings = self.timings.lock().unwrap_or_else(|e| e.into_inner());
+            let entry = timings.entry(template.to_string()).or_default();
+            *entry = (entry.0 + 1, entry.1 + started.elapsed().as_secs_f64());
+        }
         Ok(out)
+    }
+
+    /// With `-v`, prints how often each template was rendered and for how long.
+    pub fn print_timings(&self) {
+        for (name, (n, secs)) in self.timings.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            eprintln!("timing: template {name}: {n} renders, {secs:.3} s of CPU");
+        }
     }
 
     /// Static files, by path under `static/`.

@@ -18,7 +18,7 @@ fn crash_inputs_stay_fixed() {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         for kind in [Kind::Incident, Kind::Runbook, Kind::Status, Kind::Page] {
             let file = SourceFile { rel_path: "content/x/x.md".into(), kind, path_id: "x".into(), text: text.clone() };
-            let _ = debrief::check::parse_file(&file, &settings, true);
+            let _ = debrief::check::parse_file(&file, &settings, debrief::render::Bodies::Html);
         }
         let zone = debrief::time::Zone::parse("Europe/London").unwrap();
         let _ = debrief::time::parse_timestamp(&text, zone);

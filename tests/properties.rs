@@ -107,7 +107,7 @@ fn check_all_kinds(text: &str) {
         ("content/pages/x.md", Kind::Page),
     ] {
         let file = SourceFile { rel_path: rel.into(), kind, path_id: "x".into(), text: text.to_string() };
-        let (_, diags) = debrief::check::parse_file(&file, &settings, true);
+        let (_, diags) = debrief::check::parse_file(&file, &settings, debrief::render::Bodies::Html);
         for d in diags {
             assert!(d.line >= 1 && d.line <= lines, "{rel}: line {} of {lines}: {d:?}\n{text:?}", d.line);
             let line_chars = text.split('\n').nth(d.line - 1).map_or(0, |l| l.chars().count());

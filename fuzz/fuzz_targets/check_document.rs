@@ -18,7 +18,7 @@ fuzz_target!(|text: &str| {
             path_id: "x".into(),
             text: text.to_string(),
         };
-        let (_, diags) = debrief::check::parse_file(&file, &settings, true);
+        let (_, diags) = debrief::check::parse_file(&file, &settings, debrief::render::Bodies::Html);
         let lines = text.split('\n').count();
         for d in diags {
             assert!(d.line >= 1 && d.line <= lines.max(1), "line {} of {lines}: {d:?}", d.line);

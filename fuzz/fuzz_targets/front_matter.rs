@@ -22,7 +22,7 @@ fuzz_target!(|text: &str| {
             path_id: rel.split('/').skip(2).collect::<Vec<_>>().join("/").trim_end_matches(".md").into(),
             text: text.to_string(),
         };
-        let _ = debrief::check::parse_file(&file, &settings, false);
+        let _ = debrief::check::parse_file(&file, &settings, debrief::render::Bodies::Skip);
     }
 });
 

@@ -349,7 +349,7 @@ impl Session {
         for rel in docs {
             let path = self.site_dir.join(rel);
             let (doc, diags) = if path.is_file() {
-                check::parse_path(rel, &path, &checked.site.settings, true)
+                check::parse_path(rel, &path, &checked.site.settings, crate::render::Bodies::Html)
             } else {
                 (None, Vec::new())
             };

@@ -378,6 +378,9 @@ pub fn render(
     let mut pages: Vec<String> =
         run_jobs(&ix, &facets, theme, jobs, emit)?.into_iter().filter(|p| p.ends_with("index.html")).collect();
     pages.sort();
+    if crate::progress::verbose() {
+        theme.print_timings();
+    }
     emit(OutputFile::new("sitemap.xml", feeds::sitemap(&ix, &pages)))?;
     let similar = opts.keep_similar.then(|| partial::by_slug(&ix, &ix.similar));
     Ok(Rendered { pages: pages.len() + 1, similar })
