@@ -39,6 +39,8 @@ pub struct Checked {
 pub struct RunOptions {
     /// Also render each body to HTML (for `build`).
     pub render: bool,
+    /// How, when rendering: `None` chooses by the site's size (`Bodies::for_build`).
+    pub bodies: Option<Bodies>,
     /// Check strictly only the documents changed since this revision; the rest warn.
     pub changed_since: Option<String>,
     /// Find in git when post-mortems without `published_at` were published (for `stats`).
@@ -86,7 +88,11 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
     let mut files_checked = listing.files.len() + listing.diagnostics.len() + log;
     // Reading and parsing in one parallel pass: each text is dropped once parsed.
     let t = std::time::Instant::now();
-    let bodies = if render { Bodies::for_build(listing.files.len()) } else { Bodies::Skip };
+    let bodies = match (render, opts.bodies) {
+        (false, _) => Bodies::Skip,
+        (true, Some(bodies)) => bodies,
+        (true, None) => Bodies::for_build(listing.files.len()),
+    };
     let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> =
         listing.files.par_iter().map(|(rel, path)| parse_path(rel, path, &settings, bodies)).collect();
     stage_time("read+parse", t);
