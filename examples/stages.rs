@@ -36,6 +36,10 @@ fn main() {
         .sum();
     eprintln!("pulldown only {:?} {n}", t.elapsed());
     let t = Instant::now();
-    let n: usize = loaded.files.par_iter().map(|f| debrief::check::parse_file(f, &settings, debrief::render::Bodies::Skip).1.len()).sum();
+    let n: usize = loaded
+        .files
+        .par_iter()
+        .map(|f| debrief::check::parse_file(f, &settings, debrief::render::Bodies::Skip).1.len())
+        .sum();
     eprintln!("parse_file {:?} {n}", t.elapsed());
 }

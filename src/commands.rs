@@ -371,7 +371,9 @@ fn status_templates(site_dir: &std::path::Path) -> anyhow::Result<Vec<crate::sta
     let mut out = Vec::new();
     for (rel, path) in listing.files.iter().filter(|(rel, _)| rel.starts_with("content/status/")) {
         let Ok(file) = crate::source::read(rel, path) else { continue };
-        if let (Some(crate::model::Document::Status(t)), _) = check::parse_file(&file, &settings, crate::render::Bodies::Skip) {
+        if let (Some(crate::model::Document::Status(t)), _) =
+            check::parse_file(&file, &settings, crate::render::Bodies::Skip)
+        {
             out.push(*t);
         }
     }

@@ -35,7 +35,9 @@ fn bodies_rendered_now_or_later_give_the_same_site() {
         for (path, bytes) in &now {
             assert!(later[path] == *bytes, "{}: {path} differs", site.display());
         }
-        let page = now.keys().find(|p| p.starts_with("incidents/") && p.ends_with("/index.html") && p.matches('/').count() == 2);
+        let page = now
+            .keys()
+            .find(|p| p.starts_with("incidents/") && p.ends_with("/index.html") && p.matches('/').count() == 2);
         let page = String::from_utf8_lossy(&now[page.expect("a post-mortem page")]);
         assert!(page.contains("<h2 id="), "the body is rendered with anchored headings");
     }

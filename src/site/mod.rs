@@ -476,15 +476,7 @@ fn jobs<'a>(ix: &Index<'a>, facets: &Facets<'a>, theme: &'a Theme) -> Vec<Job<'a
             }
         }
     }
-    jobs.extend([
-        Job::Home,
-        Job::Search,
-        Job::RunbookList,
-        Job::AlertList,
-        Job::StatusList,
-        Job::NotFound,
-        Job::Feed,
-    ]);
+    jobs.extend([Job::Home, Job::Search, Job::RunbookList, Job::AlertList, Job::StatusList, Job::NotFound, Job::Feed]);
     jobs.extend((0..ix.incidents.len()).map(Job::Incident));
     jobs.extend(ix.runbooks.iter().map(|r| Job::Runbook(r)));
     jobs.extend(alerts(ix).into_iter().map(|(name, r)| Job::Alert(name, r)));
