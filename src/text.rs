@@ -121,24 +121,41 @@ pub fn escape_markup_into(out: &mut String, s: &str) {
 /// `escape_markup`, written to any `fmt::Write` (a template's output, without
 /// a string in between).
 pub fn escape_markup_to<W: std::fmt::Write + ?Sized>(out: &mut W, s: &str) -> std::fmt::Result {
+    let bytes = s.as_bytes();
     let mut plain_from = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let replacement = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            b'\t' | b'\n' | b'\r' => continue,
-            0..=0x1f => "",
-            _ => continue,
-        };
+    // Every value a template writes comes here (5% of a build): one table
+    // look-up per byte finds the next byte to replace.
+    while let Some(skip) = bytes[plain_from..].iter().position(|&b| MARKUP_ESCAPE[b as usize] != 0) {
+        let i = plain_from + skip;
         out.write_str(&s[plain_from..i])?;
-        out.write_str(replacement)?;
+        out.write_str(MARKUP_REPLACEMENTS[MARKUP_ESCAPE[bytes[i] as usize] as usize])?;
         plain_from = i + 1;
     }
     out.write_str(&s[plain_from..])
 }
+
+/// What `escape_markup_to` writes instead of a byte: 0 keeps it, otherwise an
+/// index into `MARKUP_REPLACEMENTS` (control characters other than tab and
+/// line breaks are dropped).
+static MARKUP_ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = 6;
+        b += 1;
+    }
+    table[b'\t' as usize] = 0;
+    table[b'\n' as usize] = 0;
+    table[b'\r' as usize] = 0;
+    table[b'&' as usize] = 1;
+    table[b'<' as usize] = 2;
+    table[b'>' as usize] = 3;
+    table[b'"' as usize] = 4;
+    table[b'\'' as usize] = 5;
+    table
+};
+
+const MARKUP_REPLACEMENTS: [&str; 7] = ["", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;", ""];
 
 /// Shortens `s` to at most `max` characters for quoting in a message.
 pub fn quote(s: &str, max: usize) -> String {
@@ -177,6 +194,31 @@ pub fn capitalise(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markup_is_escaped_and_forbidden_controls_dropped() {
+        assert_eq!(
+            escape_markup(r#"<a href="x">Tom & 'Jerry'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape_markup("a\u{0}b\u{1b}c\td\ne\rf"), "abc\td\ne\rf");
+        assert_eq!(escape_markup("naïve — 日本 <"), "naïve — 日本 &lt;");
+        // Every byte, against the plain definition.
+        for b in 0u8..128 {
+            let c = b as char;
+            let want = match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".into(),
+                '>' => "&gt;".into(),
+                '"' => "&quot;".into(),
+                '\'' => "&#39;".into(),
+                '\t' | '\n' | '\r' => c.to_string(),
+                _ if b < 0x20 => String::new(),
+                _ => c.to_string(),
+            };
+            assert_eq!(escape_markup(&format!("x{c}y")), format!("x{want}y"), "byte {b:#x}");
+        }
+    }
 
     #[test]
     fn numbers_drop_a_trailing_zero() {
