@@ -178,7 +178,8 @@ pub fn diagnose(
     diagnostics
 }
 
-/// Reads and parses one file; a built body knows where to be read again.
+/// Reads and parses one file; a body left for later (`Bodies::Later`) knows
+/// where to be read again.
 pub fn parse_path(rel: &str, path: &Path, settings: &Settings, bodies: Bodies) -> (Option<Document>, Vec<Diagnostic>) {
     match source::read(rel, path) {
         Ok(file) => {

@@ -56,9 +56,9 @@ pub struct Meta {
     pub id_span: Span,
     /// A one-paragraph description for lists and feeds (the Summary section's first paragraph, say).
     pub summary: String,
-    /// The body as HTML; empty unless the site is being built. A build keeps
-    /// only its `text` here and renders the HTML from `body_source` when the
-    /// page is written.
+    /// The body as HTML; empty unless the site is being built. A build of a
+    /// large site (`render::Bodies::Later`) keeps only its `text` here and
+    /// renders the HTML from `body_source` when the page is written.
     pub html: crate::render::Rendered,
     pub body_source: Option<crate::render::BodySource>,
 }

@@ -61,7 +61,8 @@ impl Bodies {
 
 /// Where a body's markdown is, so its HTML is made when its page is written
 /// instead of being held through the whole build (about 500 MB at 100,000
-/// post-mortems). The check pass keeps only the plain text, for search.
+/// post-mortems), for sites too large to keep it (`Bodies::Later`). The check
+/// pass keeps only the plain text, for search.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BodySource {
     pub path: std::path::PathBuf,
