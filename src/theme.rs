@@ -108,9 +108,9 @@ impl Theme {
         let t = self.env.get_template(template).with_context(|| format!("the theme has no template {template}"))?;
         // Most pages fit: growing a buffer from empty copied each page several times.
         let mut out = Vec::with_capacity(16 * 1024);
-        let started = std::time::Instant::now();
+        let started = crate::progress::verbose().then(std::time::Instant::now);
         t.render_captured_to(ctx, &mut out).map_err(|e| anyhow::anyhow!("template {template} failed: {e:#}"))?;
-        if crate::progress::verbose() {
+        if let Some(started) = started {
             let mut timings = self.timings.lock().unwrap_or_else(|e| e.into_inner());
             let entry = timings.entry(template.to_string()).or_default();
             *entry = (entry.0 + 1, entry.1 + started.elapsed().as_secs_f64());
