@@ -195,7 +195,7 @@ fn build_fresh(opts: &BuildOptions, today: Today) -> (u8, Option<crate::cache::R
     let progress = crate::progress::Progress::start(std::io::stderr().is_terminal() && !crate::progress::quiet());
     progress.stage("checking", 0);
     let run = check::RunOptions { render: true, ..check::RunOptions::default() };
-    let checked = match load(&opts.site_dir, today, &run) {
+    let mut checked = match load(&opts.site_dir, today, &run) {
         Ok(c) => c,
         Err(code) => return (code, None),
     };
@@ -224,7 +224,7 @@ fn build_fresh(opts: &BuildOptions, today: Today) -> (u8, Option<crate::cache::R
         return (FAILED, None);
     }
     progress.stage("writing pages", 0);
-    let built = render_and_write(&checked, opts, &out, &progress);
+    let built = render_and_write(&mut checked, opts, &out, &progress);
     drop(progress);
     // Only `debrief build` comes here, and the process ends soon after:
     // freeing 100,000 documents one by one would only delay the exit.
@@ -244,7 +244,7 @@ fn build_fresh(opts: &BuildOptions, today: Today) -> (u8, Option<crate::cache::R
 }
 
 fn render_and_write(
-    checked: &check::Checked,
+    checked: &mut check::Checked,
     opts: &BuildOptions,
     out: &std::path::Path,
     progress: &crate::progress::Progress,
@@ -255,7 +255,7 @@ fn render_and_write(
     let site_opts =
         crate::site::BuildOptions { drafts: opts.drafts, base_url: opts.base_url.clone(), ..Default::default() };
     let staging = crate::output::Staging::new(out)?;
-    let pages = crate::site::render(&checked.site, &checked.enrichment, &theme, &site_opts, &|file| {
+    let pages = crate::site::render_once(&mut checked.site, &checked.enrichment, &theme, &site_opts, &|file| {
         progress.tick();
         staging.write(&file)
     })?

@@ -20,6 +20,16 @@ pub struct Site {
 }
 
 impl Site {
+    /// Frees every body's plain text (`Meta::html.text`), once the search
+    /// index and similar incidents, its only readers, are made.
+    pub fn free_body_text(&mut self) {
+        let metas = self.incidents.iter_mut().map(|i| &mut i.meta);
+        let metas = metas.chain(self.runbooks.iter_mut().map(|r| &mut r.meta));
+        for meta in metas.chain(self.pages.iter_mut().map(|p| &mut p.meta)) {
+            meta.html.text = Default::default();
+        }
+    }
+
     /// Adds a document where its kind goes (callers add in source-path order).
     pub fn add(&mut self, doc: Document) {
         match doc {
