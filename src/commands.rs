@@ -474,13 +474,12 @@ pub fn alerts(opts: &AlertsOptions) -> u8 {
         );
         return COULD_NOT_RUN;
     }
-    let answered: std::collections::HashSet<String> =
-        checked.site.runbooks.iter().flat_map(|r| r.alerts.iter().map(|a| a.value.clone())).collect();
+    let answered = crate::alert_rules::runbook_alerts(&checked.site);
     let mut out = std::io::stdout().lock();
     for f in &files {
         for rule in &f.rules {
             let line = rule.alert_pos.line;
-            let _ = if answered.contains(&rule.alert) {
+            let _ = if answered.contains_key(rule.alert.as_str()) {
                 writeln!(
                     out,
                     "{}:{line}: {} {}",
@@ -497,7 +496,7 @@ pub fn alerts(opts: &AlertsOptions) -> u8 {
             };
         }
         if opts.write {
-            let (text, changed) = crate::alert_rules::with_runbook_urls(f, &base, &answered);
+            let (text, changed) = crate::alert_rules::with_runbook_urls(f, &base, |a| answered.contains_key(a));
             if changed > 0 {
                 if let Err(e) = std::fs::write(&f.path, text) {
                     eprintln!("error: cannot write {}: {e}", f.rel);
