@@ -105,9 +105,14 @@ impl Theme {
 
     /// The page's bytes (UTF-8: templates write only strings).
     pub fn render(&self, template: &str, ctx: Value) -> anyhow::Result<Vec<u8>> {
-        let t = self.env.get_template(template).with_context(|| format!("the theme has no template {template}"))?;
         // Most pages fit: growing a buffer from empty copied each page several times.
-        let mut out = Vec::with_capacity(16 * 1024);
+        self.render_sized(template, ctx, 16 * 1024)
+    }
+
+    /// `render` into a buffer of `capacity` bytes to start with.
+    pub fn render_sized(&self, template: &str, ctx: Value, capacity: usize) -> anyhow::Result<Vec<u8>> {
+        let t = self.env.get_template(template).with_context(|| format!("the theme has no template {template}"))?;
+        let mut out = Vec::with_capacity(capacity);
         let started = crate::progress::verbose().then(std::time::Instant::now);
         t.render_captured_to(ctx, &mut out).map_err(|e| anyhow::anyhow!("template {template} failed: {e:#}"))?;
         if let Some(started) = started {

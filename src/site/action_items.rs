@@ -58,8 +58,8 @@ pub fn page(ix: &Index) -> ActionItemsPage {
 /// An iCalendar feed (RFC 5545) of the open items' due dates, one all-day
 /// event each. Deterministic: ids come from the post-mortem and the item's
 /// position, the stamp from "today".
-pub fn calendar(ix: &Index) -> String {
-    let mut out = String::new();
+pub fn calendar(ix: &Index, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     let mut line = |text: String| fold(&mut out, &text);
     line("BEGIN:VCALENDAR".into());
     line("VERSION:2.0".into());
