@@ -392,8 +392,8 @@ pub fn render(
 
 /// `render` of the whole site for a build that ends the process: the bodies'
 /// plain text, which only the search index and similar incidents read, is
-/// freed before the pages are made (at 100,000 post-mortems, 200 MB of the
-/// peak).
+/// freed before the pages are made (at 100,000 post-mortems, about 140 MB
+/// off the peak).
 pub fn render_once(
     site: &mut Site,
     git: &crate::git::Enrichment,
