@@ -50,6 +50,10 @@ pub struct Theme {
     timings: std::sync::Mutex<BTreeMap<String, (usize, f64)>>,
 }
 
+/// The buffer a page starts with. Most pages fit: growing a buffer from
+/// empty copied each page several times.
+pub const PAGE_CAPACITY: usize = 16 * 1024;
+
 impl Theme {
     /// The default theme with `site/themes/<name>/` laid over it.
     pub fn load(site: &Path, name: &str) -> anyhow::Result<Theme> {
@@ -105,8 +109,7 @@ impl Theme {
 
     /// The page's bytes (UTF-8: templates write only strings).
     pub fn render(&self, template: &str, ctx: Value) -> anyhow::Result<Vec<u8>> {
-        // Most pages fit: growing a buffer from empty copied each page several times.
-        self.render_sized(template, ctx, 16 * 1024)
+        self.render_sized(template, ctx, PAGE_CAPACITY)
     }
 
     /// `render` into a buffer of `capacity` bytes to start with.

@@ -619,7 +619,7 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
     }
 }
 
-/// Bytes to reserve for a job's file: 16 kB, and a kilobyte per row of a
+/// Bytes to reserve for a job's file: a page's, and a kilobyte per row of a
 /// list (the default theme's rows take 200–700 bytes), so a long list is
 /// never copied as its buffer grows. At 100,000 post-mortems the action-items
 /// page is 143 MB, and doubling its buffer briefly held 380 MB. Capacity that
@@ -631,7 +631,7 @@ fn capacity(ix: &Index, job: &Job) -> usize {
         Job::ActionItems | Job::Calendar => ix.incidents.iter().map(|i| i.action_items.len()).sum(),
         _ => 0,
     };
-    16 * 1024 + rows * 1024
+    crate::theme::PAGE_CAPACITY + rows * 1024
 }
 
 fn search_page(ix: &Index) -> SearchPage {
