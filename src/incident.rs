@@ -519,12 +519,8 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
 }
 
 fn blame(ctx: &mut Ctx, s: &Settings) {
-    let mut found = Vec::new();
-    for range in &ctx.body.prose {
-        for (i, phrase) in s.blame.find(&ctx.loc.text[range.clone()]) {
-            found.push((range.start + i, phrase.to_string()));
-        }
-    }
+    let found: Vec<(usize, String)> =
+        s.blame.find_in(ctx.loc.text, &ctx.body.prose).into_iter().map(|(i, p)| (i, p.to_string())).collect();
     for (offset, phrase) in found {
         let span = ctx.offset_span(offset, phrase.chars().count());
         ctx.report(

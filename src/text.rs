@@ -63,6 +63,23 @@ impl PhraseMatcher {
         PhraseMatcher { phrases, automaton }
     }
 
+    /// (byte offset in `text`, phrase) of each whole-word match inside one
+    /// of `ranges`, each searched on its own.
+    pub fn find_in<'p>(&'p self, text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<(usize, &'p str)> {
+        let (Some(automaton), Some(from), Some(to)) =
+            (&self.automaton, ranges.iter().map(|r| r.start).min(), ranges.iter().map(|r| r.end).max())
+        else {
+            return Vec::new();
+        };
+        // A phrase inside any range is also in the text that spans them all,
+        // so one search of that text settles the common case, no match at all.
+        if !text.get(from..to).is_some_and(|all| automaton.is_match(&all.to_ascii_lowercase())) {
+            return Vec::new();
+        }
+        let found = ranges.iter().flat_map(|r| self.find(&text[r.clone()]).into_iter().map(|(i, p)| (r.start + i, p)));
+        found.collect()
+    }
+
     /// (byte offset, phrase) of each whole-word match in `haystack`.
     pub fn find<'p>(&'p self, haystack: &str) -> Vec<(usize, &'p str)> {
         let Some(automaton) = &self.automaton else { return Vec::new() };
@@ -256,6 +273,16 @@ mod tests {
         assert_eq!(m.find("carelessness"), vec![]);
         assert_eq!(m.find("a careless b CARELESS"), vec![(2, "careless"), (13, "careless")]);
         assert_eq!(PhraseMatcher::new(&[]).find("anything"), vec![]);
+    }
+
+    #[test]
+    fn phrases_are_found_only_inside_one_range() {
+        let m = PhraseMatcher::new(&["human error".to_string()]);
+        let text = "`human error` was human error; human `x` error";
+        let ranges = [13..30, 30..37, 40..46];
+        assert_eq!(m.find_in(text, &ranges), vec![(18, "human error")]);
+        assert_eq!(m.find_in(text, &[0..5]), vec![]);
+        assert_eq!(m.find_in(text, &[]), vec![]);
     }
 
     #[test]

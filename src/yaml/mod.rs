@@ -10,8 +10,6 @@
 
 pub mod simple;
 
-use std::collections::HashMap;
-
 use serde::de::DeserializeOwned;
 
 /// A YAML value, with numbers kept as written so `severity: 1` reads as `"1"`.
@@ -83,7 +81,7 @@ pub struct Positions<'t> {
     keys: std::cell::OnceCell<KeyPositions>,
 }
 
-type KeyPositions = HashMap<String, (Pos, Option<Pos>)>;
+type KeyPositions = fnv::FnvHashMap<String, (Pos, Option<Pos>)>;
 
 impl<'t> Positions<'t> {
     pub fn new(text: &'t str) -> Positions<'t> {
@@ -213,17 +211,25 @@ struct Frame {
     indent: usize,
     path: String,
     is_item: bool,
+    /// How many sequence items this node holds so far.
+    items: usize,
 }
 
 struct Scanner {
     frames: Vec<Frame>,
-    counters: HashMap<String, usize>,
+    /// Sequence items at the top level.
+    root_items: usize,
     out: KeyPositions,
     block_scalar: Option<usize>,
 }
 
 fn scan(text: &str) -> KeyPositions {
-    let mut s = Scanner { frames: Vec::new(), counters: HashMap::new(), out: KeyPositions::new(), block_scalar: None };
+    let mut s = Scanner {
+        frames: Vec::new(),
+        root_items: 0,
+        out: KeyPositions::with_capacity_and_hasher(text.len() / 16, Default::default()),
+        block_scalar: None,
+    };
     for (i, raw) in text.split('\n').enumerate() {
         let line = raw.trim_end_matches('\r');
         let content = line.trim_start_matches(' ');
@@ -243,11 +249,13 @@ fn scan(text: &str) -> KeyPositions {
 }
 
 fn join(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_string()
-    } else {
-        format!("{parent}.{key}")
+    let mut path = String::with_capacity(parent.len() + key.len() + 1);
+    if !parent.is_empty() {
+        path.push_str(parent);
+        path.push('.');
     }
+    path.push_str(key);
+    path
 }
 
 fn pos(line_text: &str, line: usize, start: usize, width_text: &str) -> Pos {
@@ -255,15 +263,24 @@ fn pos(line_text: &str, line: usize, start: usize, width_text: &str) -> Pos {
 }
 
 impl Scanner {
-    fn parent_path(&self) -> String {
-        self.frames.last().map(|f| f.path.clone()).unwrap_or_default()
+    fn parent_path(&self) -> &str {
+        self.frames.last().map_or("", |f| f.path.as_str())
     }
 
-    fn next_index(&mut self, owner: &str) -> String {
-        let n = self.counters.entry(owner.to_string()).or_insert(0);
+    /// The path of the next sequence item of the innermost open node.
+    fn next_item(&mut self) -> String {
+        let (owner, n) = match self.frames.last_mut() {
+            Some(f) => (f.path.as_str(), &mut f.items),
+            None => ("", &mut self.root_items),
+        };
         let path = join(owner, &n.to_string());
         *n += 1;
         path
+    }
+
+    fn push(&mut self, indent: usize, path: String, is_item: bool) -> &str {
+        self.frames.push(Frame { indent, path, is_item, items: 0 });
+        self.frames.last().map_or("", |f| f.path.as_str())
     }
 
     /// Scans the node that starts at byte `col` of `line`.
@@ -271,32 +288,37 @@ impl Scanner {
         let rest = &line[col..];
         if rest == "-" || rest.starts_with("- ") {
             self.frames.retain(|f| f.indent < col || (f.indent == col && !f.is_item));
-            let owner = self.parent_path();
-            let path = self.next_index(&owner);
+            let path = self.next_item();
             let after = &rest[1..];
             let start = col + 1 + (after.len() - after.trim_start().len());
             let value = strip_comment(&line[start..]);
             self.out.insert(path.clone(), (pos(line, line_no, start, value), None));
-            self.frames.push(Frame { indent: col, path: path.clone(), is_item: true });
             if value.starts_with('[') || value.starts_with('{') {
+                let path = self.push(col, path, true).to_string();
                 scan_flow(line, start, &path, line_no, &mut self.out);
-            } else if start < line.len() && !value.is_empty() {
-                self.node(line, start, line_no);
+            } else {
+                self.push(col, path, true);
+                if start < line.len() && !value.is_empty() {
+                    self.node(line, start, line_no);
+                }
             }
         } else if let Some((key, value_at)) = split_key(rest) {
             self.frames.retain(|f| f.indent < col);
-            let path = join(&self.parent_path(), &key);
+            let path = join(self.parent_path(), &key);
             let after = &line[col + value_at..];
             let vstart = col + value_at + (after.len() - after.trim_start().len());
             let value = strip_comment(&line[vstart..]);
             let key_pos = pos(line, line_no, col, &key);
             let value_pos = (!value.is_empty()).then(|| pos(line, line_no, vstart, value));
             self.out.insert(path.clone(), (key_pos, value_pos));
-            self.frames.push(Frame { indent: col, path: path.clone(), is_item: false });
             if value.starts_with('[') || value.starts_with('{') {
+                let path = self.push(col, path, false).to_string();
                 scan_flow(line, vstart, &path, line_no, &mut self.out);
-            } else if value.starts_with('|') || value.starts_with('>') {
-                self.block_scalar = Some(col);
+            } else {
+                self.push(col, path, false);
+                if value.starts_with('|') || value.starts_with('>') {
+                    self.block_scalar = Some(col);
+                }
             }
         }
     }
