@@ -44,6 +44,22 @@ pub fn is_placeholder(s: &str) -> bool {
     enclosed("<", ">") || enclosed("[", "]") || enclosed("{{", "}}")
 }
 
+/// A hasher for keys that are already hashes (`u64`): passes them through.
+#[derive(Default)]
+pub struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("keys hash themselves with write_u64")
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// Finds any of a list of phrases in text, ignoring ASCII case, where the
 /// match starts and ends on word boundaries. Built once, used for every line.
 #[derive(Debug, Clone)]
@@ -195,7 +211,13 @@ pub fn number(v: f64) -> String {
 /// across runs and platforms (search terms, file fingerprints).
 #[inline]
 pub fn fnv_hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(FNV_START, |h, &c| (h ^ u64::from(c)).wrapping_mul(FNV_PRIME))
+    fnv_continue(FNV_START, bytes)
+}
+
+/// FNV-1a of `bytes` following what `hash` has hashed: `fnv_continue(fnv_hash(a), b)`
+/// is `fnv_hash` of `a` then `b`.
+pub fn fnv_continue(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, &c| (h ^ u64::from(c)).wrapping_mul(FNV_PRIME))
 }
 
 /// FNV-1a's offset basis and prime, for loops that hash as they go.

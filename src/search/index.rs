@@ -3,6 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
+
+use crate::text::Prehashed;
 use serde::Serialize;
 
 use super::tokenize::{self, camel_suffixes, is_stop_word, words};
@@ -270,22 +272,6 @@ static BYTE_CLASS: [u8; 256] = {
 #[inline]
 fn fnv_hash(term: &str) -> u64 {
     crate::text::fnv_hash(term.as_bytes())
-}
-
-/// Passes a precomputed hash through.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("keys hash themselves with write_u64")
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 /// Each term with its postings: `document << 2 | field`, documents in order.

@@ -12,6 +12,8 @@ pub mod simple;
 
 use serde::de::DeserializeOwned;
 
+use crate::text::{fnv_continue, fnv_hash, Prehashed, FNV_START};
+
 /// A YAML value, with numbers kept as written so `severity: 1` reads as `"1"`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -81,7 +83,31 @@ pub struct Positions<'t> {
     keys: std::cell::OnceCell<KeyPositions>,
 }
 
-type KeyPositions = fnv::FnvHashMap<String, (Pos, Option<Pos>)>;
+/// Positions by the FNV-1a hash of the dotted path: the scan never builds a
+/// path string. A collision could only misplace a diagnostic's caret.
+type KeyPositions = std::collections::HashMap<u64, (Pos, Option<Pos>), std::hash::BuildHasherDefault<Prehashed>>;
+
+/// A dotted path as the scan builds it, segment by segment: the hash of the
+/// text `join` would give, and whether that text is empty.
+#[derive(Debug, Clone, Copy)]
+struct PathKey {
+    hash: u64,
+    empty: bool,
+}
+
+impl PathKey {
+    const ROOT: PathKey = PathKey { hash: FNV_START, empty: true };
+
+    fn of(path: &str) -> u64 {
+        fnv_hash(path.as_bytes())
+    }
+
+    /// `parent.segment`, or `segment` under the empty path.
+    fn child(self, segment: &str) -> PathKey {
+        let hash = if self.empty { self.hash } else { fnv_continue(self.hash, b".") };
+        PathKey { hash: fnv_continue(hash, segment.as_bytes()), empty: self.empty && segment.is_empty() }
+    }
+}
 
 impl<'t> Positions<'t> {
     pub fn new(text: &'t str) -> Positions<'t> {
@@ -104,18 +130,18 @@ impl<'t> Positions<'t> {
 
     /// The key at exactly `path`, if the text has it.
     pub fn key_exact(&self, path: &str) -> Option<Pos> {
-        self.keys().get(path).map(|(k, _)| *k)
+        self.keys().get(&PathKey::of(path)).map(|(k, _)| *k)
     }
 
     /// The value at exactly `path` (or its key, for an empty value), if the text has it.
     pub fn value_exact(&self, path: &str) -> Option<Pos> {
-        self.keys().get(path).map(|(k, v)| v.unwrap_or(*k))
+        self.keys().get(&PathKey::of(path)).map(|(k, v)| v.unwrap_or(*k))
     }
 
     fn lookup(&self, path: &str) -> Option<(Pos, Option<Pos>)> {
         let mut p = path;
         loop {
-            if let Some(&found) = self.keys().get(p) {
+            if let Some(&found) = self.keys().get(&PathKey::of(p)) {
                 return Some(found);
             }
             p = &p[..p.rfind('.')?];
@@ -209,7 +235,7 @@ fn convert(v: serde_yaml::Value) -> Value {
 
 struct Frame {
     indent: usize,
-    path: String,
+    path: PathKey,
     is_item: bool,
     /// How many sequence items this node holds so far.
     items: usize,
@@ -248,39 +274,24 @@ fn scan(text: &str) -> KeyPositions {
     s.out
 }
 
-fn join(parent: &str, key: &str) -> String {
-    let mut path = String::with_capacity(parent.len() + key.len() + 1);
-    if !parent.is_empty() {
-        path.push_str(parent);
-        path.push('.');
-    }
-    path.push_str(key);
-    path
-}
-
 fn pos(line_text: &str, line: usize, start: usize, width_text: &str) -> Pos {
     Pos { line, column: line_text[..start].chars().count() + 1, width: width_text.chars().count().max(1) }
 }
 
 impl Scanner {
-    fn parent_path(&self) -> &str {
-        self.frames.last().map_or("", |f| f.path.as_str())
+    fn parent_path(&self) -> PathKey {
+        self.frames.last().map_or(PathKey::ROOT, |f| f.path)
     }
 
     /// The path of the next sequence item of the innermost open node.
-    fn next_item(&mut self) -> String {
+    fn next_item(&mut self) -> PathKey {
         let (owner, n) = match self.frames.last_mut() {
-            Some(f) => (f.path.as_str(), &mut f.items),
-            None => ("", &mut self.root_items),
+            Some(f) => (f.path, &mut f.items),
+            None => (PathKey::ROOT, &mut self.root_items),
         };
-        let path = join(owner, &n.to_string());
+        let path = owner.child(&n.to_string());
         *n += 1;
         path
-    }
-
-    fn push(&mut self, indent: usize, path: String, is_item: bool) -> &str {
-        self.frames.push(Frame { indent, path, is_item, items: 0 });
-        self.frames.last().map_or("", |f| f.path.as_str())
     }
 
     /// Scans the node that starts at byte `col` of `line`.
@@ -292,33 +303,27 @@ impl Scanner {
             let after = &rest[1..];
             let start = col + 1 + (after.len() - after.trim_start().len());
             let value = strip_comment(&line[start..]);
-            self.out.insert(path.clone(), (pos(line, line_no, start, value), None));
+            self.out.insert(path.hash, (pos(line, line_no, start, value), None));
+            self.frames.push(Frame { indent: col, path, is_item: true, items: 0 });
             if value.starts_with('[') || value.starts_with('{') {
-                let path = self.push(col, path, true).to_string();
-                scan_flow(line, start, &path, line_no, &mut self.out);
-            } else {
-                self.push(col, path, true);
-                if start < line.len() && !value.is_empty() {
-                    self.node(line, start, line_no);
-                }
+                scan_flow(line, start, path, line_no, &mut self.out);
+            } else if start < line.len() && !value.is_empty() {
+                self.node(line, start, line_no);
             }
         } else if let Some((key, value_at)) = split_key(rest) {
             self.frames.retain(|f| f.indent < col);
-            let path = join(self.parent_path(), &key);
+            let path = self.parent_path().child(key);
             let after = &line[col + value_at..];
             let vstart = col + value_at + (after.len() - after.trim_start().len());
             let value = strip_comment(&line[vstart..]);
-            let key_pos = pos(line, line_no, col, &key);
+            let key_pos = pos(line, line_no, col, key);
             let value_pos = (!value.is_empty()).then(|| pos(line, line_no, vstart, value));
-            self.out.insert(path.clone(), (key_pos, value_pos));
+            self.out.insert(path.hash, (key_pos, value_pos));
+            self.frames.push(Frame { indent: col, path, is_item: false, items: 0 });
             if value.starts_with('[') || value.starts_with('{') {
-                let path = self.push(col, path, false).to_string();
-                scan_flow(line, vstart, &path, line_no, &mut self.out);
-            } else {
-                self.push(col, path, false);
-                if value.starts_with('|') || value.starts_with('>') {
-                    self.block_scalar = Some(col);
-                }
+                scan_flow(line, vstart, path, line_no, &mut self.out);
+            } else if value.starts_with('|') || value.starts_with('>') {
+                self.block_scalar = Some(col);
             }
         }
     }
@@ -326,10 +331,10 @@ impl Scanner {
 
 /// A plain or quoted mapping key at the start of `s`: the key and the byte
 /// offset just past its colon.
-fn split_key(s: &str) -> Option<(String, usize)> {
+fn split_key(s: &str) -> Option<(&str, usize)> {
     let (key, after) = if let Some(q @ ('"' | '\'')) = s.chars().next() {
         let close = s[1..].find(q)? + 1;
-        (s[1..close].to_string(), close + 1)
+        (&s[1..close], close + 1)
     } else {
         if s.starts_with(['[', '{', '#', '&', '*', '!', '|', '>', '%', '@', '`']) {
             return None;
@@ -338,7 +343,7 @@ fn split_key(s: &str) -> Option<(String, usize)> {
             let next = s[i + 1..].chars().next();
             next.is_none() || next == Some(' ') || next == Some('\t')
         })?;
-        (s[..colon].trim_end().to_string(), colon)
+        (s[..colon].trim_end(), colon)
     };
     let rest = &s[after..];
     let trimmed = rest.trim_start();
@@ -364,7 +369,7 @@ fn strip_comment(s: &str) -> &str {
 }
 
 /// Records the items of a one-line flow collection (`[a, b]`, `{k: v}`) that starts at byte `start`.
-fn scan_flow(line: &str, start: usize, path: &str, line_no: usize, out: &mut KeyPositions) {
+fn scan_flow(line: &str, start: usize, path: PathKey, line_no: usize, out: &mut KeyPositions) {
     let bytes = line.as_bytes();
     let is_map = bytes[start] == b'{';
     let mut depth = 0usize;
@@ -401,7 +406,7 @@ fn flow_item(
     line: &str,
     from: usize,
     to: usize,
-    path: &str,
+    path: PathKey,
     is_map: bool,
     index: usize,
     line_no: usize,
@@ -415,29 +420,38 @@ fn flow_item(
     }
     let start = from + lead;
     if !is_map {
-        let item = join(path, &index.to_string());
-        out.insert(item.clone(), (pos(line, line_no, start, text), None));
+        let item = path.child(&index.to_string());
+        out.insert(item.hash, (pos(line, line_no, start, text), None));
         if text.starts_with('[') || text.starts_with('{') {
-            scan_flow(line, start, &item, line_no, out);
+            scan_flow(line, start, item, line_no, out);
         }
         return;
     }
     let Some((key, value_at)) = split_key(text) else {
         return;
     };
-    let item = join(path, &key);
+    let item = path.child(key);
     let value = text[value_at..].trim_start();
     let vstart = start + value_at + (text[value_at..].len() - value.len());
     let value_pos = (!value.is_empty()).then(|| pos(line, line_no, vstart, value));
-    out.insert(item.clone(), (pos(line, line_no, start, &key), value_pos));
+    out.insert(item.hash, (pos(line, line_no, start, key), value_pos));
     if value.starts_with('[') || value.starts_with('{') {
-        scan_flow(line, vstart, &item, line_no, out);
+        scan_flow(line, vstart, item, line_no, out);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_keys_hash_the_dotted_path() {
+        let root = PathKey::ROOT;
+        assert_eq!(root.child("a").child("b").child("0").hash, PathKey::of("a.b.0"));
+        assert_eq!(root.child("").child("x").hash, PathKey::of("x"));
+        assert_eq!(root.child("a").child("").child("x").hash, PathKey::of("a..x"));
+        assert_ne!(root.child("a.b").hash, root.child("a").hash);
+    }
 
     fn lc(p: Option<Pos>) -> (usize, usize) {
         let p = p.expect("position");
@@ -498,8 +512,8 @@ mod tests {
 
     #[test]
     fn keys_with_colons_in_values() {
-        assert_eq!(split_key("commit_url: https://x/{sha}"), Some(("commit_url".into(), 11)));
+        assert_eq!(split_key("commit_url: https://x/{sha}"), Some(("commit_url", 11)));
         assert_eq!(split_key("14:15 event"), None);
-        assert_eq!(split_key("\"a b\": c"), Some(("a b".into(), 6)));
+        assert_eq!(split_key("\"a b\": c"), Some(("a b", 6)));
     }
 }
