@@ -303,7 +303,7 @@ mod tests {
         let text = "`human error` was human error; human `x` error";
         let ranges = [13..30, 30..37, 40..46];
         assert_eq!(m.find_in(text, &ranges), vec![(18, "human error")]);
-        assert_eq!(m.find_in(text, &[0..5]), vec![]);
+        assert_eq!(m.find_in(text, std::slice::from_ref(&(0..5))), vec![]);
         assert_eq!(m.find_in(text, &[]), vec![]);
     }
 
