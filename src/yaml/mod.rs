@@ -75,8 +75,8 @@ pub struct Pos {
 }
 
 /// Where each key (and its value) starts, by dotted path; sequence items use
-/// their index as the path segment. The text is scanned on the first lookup:
-/// most documents never need a position.
+/// their index as the path segment. The text is scanned on the first lookup
+/// (every document makes one: its id's span is kept).
 #[derive(Debug, Clone)]
 pub struct Positions<'t> {
     text: &'t str,
