@@ -89,7 +89,7 @@ impl PhraseMatcher {
         };
         // A phrase inside any range is also in the text that spans them all,
         // so one search of that text settles the common case, no match at all.
-        if !text.get(from..to).is_some_and(|all| automaton.is_match(&all.to_ascii_lowercase())) {
+        if text.get(from..to).is_some_and(|all| !automaton.is_match(&all.to_ascii_lowercase())) {
             return Vec::new();
         }
         let found = ranges.iter().flat_map(|r| self.find(&text[r.clone()]).into_iter().map(|(i, p)| (r.start + i, p)));
@@ -216,6 +216,7 @@ pub fn fnv_hash(bytes: &[u8]) -> u64 {
 
 /// FNV-1a of `bytes` following what `hash` has hashed: `fnv_continue(fnv_hash(a), b)`
 /// is `fnv_hash` of `a` then `b`.
+#[inline]
 pub fn fnv_continue(hash: u64, bytes: &[u8]) -> u64 {
     bytes.iter().fold(hash, |h, &c| (h ^ u64::from(c)).wrapping_mul(FNV_PRIME))
 }

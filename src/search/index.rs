@@ -3,14 +3,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
-
-use crate::text::Prehashed;
 use serde::Serialize;
 
 use super::tokenize::{self, camel_suffixes, is_stop_word, words};
 use super::{Entry, Kind};
 use crate::output::{Emit, OutputFile};
-use crate::text::{FNV_PRIME, FNV_START};
+use crate::text::{Prehashed, FNV_PRIME, FNV_START};
 
 /// Where a term was found in a document. Ranking compares these first: an
 /// alert name or title beats a heading, which beats the body.

@@ -87,8 +87,9 @@ pub struct Positions<'t> {
 /// path string. A collision could only misplace a diagnostic's caret.
 type KeyPositions = std::collections::HashMap<u64, (Pos, Option<Pos>), std::hash::BuildHasherDefault<Prehashed>>;
 
-/// A dotted path as the scan builds it, segment by segment: the hash of the
-/// text `join` would give, and whether that text is empty.
+/// A dotted path as the scan builds it, segment by segment: the FNV-1a hash
+/// of its text (`runbooks.0`), and whether that text is empty (a segment under
+/// the empty path takes no dot).
 #[derive(Debug, Clone, Copy)]
 struct PathKey {
     hash: u64,
