@@ -16,6 +16,13 @@ fn crash_inputs_stay_fixed() {
         }
         let bytes = std::fs::read(entry.path()).unwrap();
         let text = String::from_utf8_lossy(&bytes).into_owned();
+        if let Ok(split) = debrief::document::split(&text) {
+            let yaml = &text[split.yaml_start..split.yaml_end];
+            if let Some(fast) = debrief::yaml::simple::parse(yaml) {
+                let slow = debrief::yaml::parse_with_serde(yaml);
+                assert_eq!(Ok(fast), slow, "the simple YAML reader disagrees on {}", entry.path().display());
+            }
+        }
         for kind in [Kind::Incident, Kind::Runbook, Kind::Status, Kind::Page] {
             let file = SourceFile { rel_path: "content/x/x.md".into(), kind, path_id: "x".into(), text: text.clone() };
             let _ = debrief::check::parse_file(&file, &settings, debrief::render::Bodies::Html);
