@@ -519,9 +519,8 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
 }
 
 fn blame(ctx: &mut Ctx, s: &Settings) {
-    let found: Vec<(usize, String)> =
-        s.blame.find_in(ctx.loc.text, &ctx.body.prose).into_iter().map(|(i, p)| (i, p.to_string())).collect();
-    for (offset, phrase) in found {
+    // The phrases borrow from the settings, not from `ctx`, which is reported into.
+    for (offset, phrase) in s.blame.find_in(ctx.loc.text, &ctx.body.prose) {
         let span = ctx.offset_span(offset, phrase.chars().count());
         ctx.report(
             span,
