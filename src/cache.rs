@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use anyhow::Context as _;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
@@ -178,12 +177,9 @@ fn tree_digests(root: &Path) -> anyhow::Result<BTreeMap<String, u128>> {
             paths.push((rel, entry.into_path()));
         }
     }
-    paths
-        .into_par_iter()
-        .map(|(rel, path)| {
-            // A symlink is hashed as its target's bytes, or as nothing when it dangles.
-            Ok((rel, file_digest(&path)?))
-        })
+    // A symlink is hashed as its target's bytes, or as nothing when it dangles.
+    crate::source::read_ahead(&paths, |(_, path)| file_digest(path), |(rel, _), digest| Ok((rel.clone(), digest?)))
+        .into_iter()
         .collect()
 }
 

@@ -4,8 +4,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use crate::config;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document::Ctx;
@@ -93,8 +91,11 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
         (true, Some(bodies)) => bodies,
         (true, None) => Bodies::for_build(listing.files.len()),
     };
-    let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> =
-        listing.files.par_iter().map(|(rel, path)| parse_path(rel, path, &settings, bodies)).collect();
+    let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = source::read_ahead(
+        &listing.files,
+        |(rel, path)| source::read(rel, path),
+        |(_, path), read| parse_read(path, read, &settings, bodies),
+    );
     stage_time("read+parse", t);
     let mut other = listing.diagnostics;
     let listing_notes = listing.notes;
@@ -181,7 +182,17 @@ pub fn diagnose(
 /// Reads and parses one file; a body left for later (`Bodies::Later`) knows
 /// where to be read again.
 pub fn parse_path(rel: &str, path: &Path, settings: &Settings, bodies: Bodies) -> (Option<Document>, Vec<Diagnostic>) {
-    match source::read(rel, path) {
+    parse_read(path, source::read(rel, path), settings, bodies)
+}
+
+/// `parse_path` of a file already read (`source::read`).
+fn parse_read(
+    path: &Path,
+    read: Result<SourceFile, Box<Diagnostic>>,
+    settings: &Settings,
+    bodies: Bodies,
+) -> (Option<Document>, Vec<Diagnostic>) {
+    match read {
         Ok(file) => {
             let (mut doc, diags) = parse_file(&file, settings, bodies);
             if let Some(src) = doc.as_mut().and_then(|d| d.meta_mut().body_source.as_mut()) {
