@@ -20,6 +20,15 @@ pub struct Site {
 }
 
 impl Site {
+    /// Whether the bodies' HTML was made in the parse pass (`Bodies::Html`,
+    /// a site of up to `Bodies::HTML_IN_MEMORY_UP_TO` files), not left to be
+    /// made when each page is written.
+    pub fn keeps_body_html(&self) -> bool {
+        let metas = self.incidents.iter().map(|i| &i.meta);
+        let mut metas = metas.chain(self.runbooks.iter().map(|r| &r.meta)).chain(self.pages.iter().map(|p| &p.meta));
+        metas.all(|m| m.body_source.is_none())
+    }
+
     /// Frees every body's plain text (`Meta::html.text`), once the search
     /// index and similar incidents, its only readers, are made.
     pub fn free_body_text(&mut self) {

@@ -390,10 +390,14 @@ pub fn render(
     pages(&ix, theme, opts, emit)
 }
 
-/// `render` of the whole site for a build that ends the process: the bodies'
-/// plain text, which only the search index and similar incidents read, is
-/// freed before the pages are made (at 100,000 post-mortems, about 140 MB
-/// off the peak).
+/// `render` of the whole site for a build that ends the process. A site
+/// small enough to keep its bodies' HTML (`Bodies::Html`) makes its search
+/// index and its pages at the same time: each leaves a core idle now and then
+/// (its serial steps, the last long page), which the other fills: 3-4% off
+/// a 10k build (bench/README.md, session 9). A larger site makes the index first and frees the bodies'
+/// plain text, which only the index and similar incidents read, before the
+/// pages (at 100,000 post-mortems, about 140 MB off the peak): there, memory
+/// is what runs out first.
 pub fn render_once(
     site: &mut Site,
     git: &crate::git::Enrichment,
@@ -402,6 +406,12 @@ pub fn render_once(
     emit: &Emit,
 ) -> anyhow::Result<Rendered> {
     debug_assert!(opts.partial.is_none(), "a quick rebuild keeps the text for the next one");
+    if site.keeps_body_html() {
+        let ix = Index::new(site, git, opts);
+        let (search, rendered) = rayon::join(|| write_search(&ix, emit), || pages(&ix, theme, opts, emit));
+        search?;
+        return rendered;
+    }
     let similar = {
         let ix = Index::new(site, git, opts);
         write_search(&ix, emit)?;
