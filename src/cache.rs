@@ -178,9 +178,14 @@ fn tree_digests(root: &Path) -> anyhow::Result<BTreeMap<String, u128>> {
         }
     }
     // A symlink is hashed as its target's bytes, or as nothing when it dangles.
-    crate::source::read_ahead(&paths, |(_, path)| file_digest(path), |(rel, _), digest| Ok((rel.clone(), digest?)))
-        .into_iter()
-        .collect()
+    crate::source::read_ahead(
+        &paths,
+        |(_, path)| file_digest(path),
+        |_| 0,
+        |(rel, _), digest| Ok((rel.clone(), digest?)),
+    )
+    .into_iter()
+    .collect()
 }
 
 /// The hash of a file's bytes (of none, when it does not exist), read in

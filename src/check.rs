@@ -94,6 +94,7 @@ pub fn run(site_dir: &Path, today: Today, opts: &RunOptions) -> Result<Checked, 
     let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = source::read_ahead(
         &listing.files,
         |(rel, path)| source::read(rel, path),
+        |read| read.as_ref().map_or(0, |file| file.text.len()),
         |(_, path), read| parse_read(path, read, &settings, bodies),
     );
     stage_time("read+parse", t);

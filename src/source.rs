@@ -196,14 +196,20 @@ pub fn read(rel: &str, path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
 /// they cost on the using threads.
 const READERS: usize = 8;
 
+/// Bytes read but not yet used, at most (beyond one file per reading
+/// thread): hostile content of many 10 MB files must not pile up in memory.
+const AHEAD_BYTES: usize = 64 * 1024 * 1024;
+
 /// `then(item, read(item))` for every item, in parallel, in the items'
 /// order. `read` (the waiting on the disk) runs on `READERS` threads of its
-/// own, a few batches ahead of `then`, which runs on rayon's threads. Items
-/// travel in batches: one message per file cost more in wake-ups than the
-/// reads themselves when the cache is warm.
+/// own, ahead of `then`, which runs on rayon's threads, by at most
+/// `AHEAD_BYTES` as `weight` counts them. Items travel in batches: one
+/// message per file cost more in wake-ups than the reads themselves when the
+/// cache is warm.
 pub fn read_ahead<I, R, T>(
     items: &[I],
     read: impl Fn(&I) -> R + Sync,
+    weight: impl Fn(&R) -> usize + Sync,
     then: impl Fn(&I, R) -> T + Sync + Send,
 ) -> Vec<T>
 where
@@ -215,14 +221,34 @@ where
     use std::sync::atomic::{AtomicUsize, Ordering};
     const BATCH: usize = 32;
     let next = AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<R>)>(READERS);
+    let budget = Budget::default();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, usize, Vec<R>)>(READERS);
     let mut done: Vec<(usize, Vec<T>)> = std::thread::scope(|s| {
         for _ in 0..READERS.min(items.len().div_ceil(BATCH)) {
-            let (tx, next, read) = (tx.clone(), &next, &read);
+            let (tx, next, read, weight, budget) = (tx.clone(), &next, &read, &weight, &budget);
             s.spawn(move || loop {
                 let start = next.fetch_add(BATCH, Ordering::Relaxed);
                 let Some(batch) = items.get(start..(start + BATCH).min(items.len())) else { break };
-                if tx.send((start, batch.iter().map(read).collect())).is_err() {
+                let (mut from, mut reads, mut bytes) = (start, Vec::with_capacity(batch.len()), 0);
+                for item in batch {
+                    let r = read(item);
+                    let w = weight(&r);
+                    if !budget.try_take(w) {
+                        // What this thread holds goes to the consumers before
+                        // it waits: otherwise every reader could wait on bytes
+                        // that the others hold back.
+                        let held = std::mem::take(&mut reads);
+                        let n = held.len();
+                        if n > 0 && tx.send((from, std::mem::take(&mut bytes), held)).is_err() {
+                            return;
+                        }
+                        from += n;
+                        budget.take(w);
+                    }
+                    bytes += w;
+                    reads.push(r);
+                }
+                if !reads.is_empty() && tx.send((from, bytes, reads)).is_err() {
                     break;
                 }
             });
@@ -230,11 +256,55 @@ where
         drop(tx);
         rx.into_iter()
             .par_bridge()
-            .map(|(start, reads)| (start, items[start..].iter().zip(reads).map(|(item, r)| then(item, r)).collect()))
+            .map(|(start, bytes, reads)| {
+                let used = items[start..].iter().zip(reads).map(|(item, r)| then(item, r)).collect();
+                budget.give(bytes);
+                (start, used)
+            })
             .collect()
     });
     done.sort_unstable_by_key(|(start, _)| *start);
     done.into_iter().flat_map(|(_, t)| t).collect()
+}
+
+/// Bytes read ahead and not yet used, for `read_ahead`.
+#[derive(Default)]
+struct Budget {
+    used: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl Budget {
+    /// Whether `bytes` more fit under `AHEAD_BYTES`: always, when nothing is
+    /// ahead, so a file larger than the budget still passes.
+    fn fits(used: usize, bytes: usize) -> bool {
+        used == 0 || used + bytes <= AHEAD_BYTES
+    }
+
+    /// Counts `bytes` as ahead if they fit.
+    fn try_take(&self, bytes: usize) -> bool {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        let fits = Budget::fits(*used, bytes);
+        if fits {
+            *used += bytes;
+        }
+        fits
+    }
+
+    /// `try_take`, waiting until the bytes fit.
+    fn take(&self, bytes: usize) {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        while !Budget::fits(*used, bytes) {
+            used = self.freed.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += bytes;
+    }
+
+    fn give(&self, bytes: usize) {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        *used -= bytes;
+        self.freed.notify_all();
+    }
 }
 
 pub fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
@@ -392,10 +462,37 @@ mod tests {
     fn read_ahead_keeps_every_item_in_order() {
         for n in [0, 1, 31, 32, 33, 1000] {
             let items: Vec<usize> = (0..n).collect();
-            let got = read_ahead(&items, |i| i * 2, |i, doubled| (*i, doubled + 1));
+            let got = read_ahead(&items, |i| i * 2, |_| 1, |i, doubled| (*i, doubled + 1));
             let want: Vec<(usize, usize)> = (0..n).map(|i| (i, i * 2 + 1)).collect();
             assert_eq!(got, want, "{n} items");
         }
+    }
+
+    #[test]
+    fn read_ahead_holds_a_bounded_number_of_bytes() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        // Each item claims 20 MB: three fit the budget, and each reader may
+        // hold one more while it waits. Unbounded, the readers would run
+        // hundreds of items ahead of the slow consumer.
+        let (ahead, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let items: Vec<usize> = (0..300).collect();
+        let got = read_ahead(
+            &items,
+            |i| {
+                most.fetch_max(ahead.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                *i
+            },
+            |_| 20 * 1024 * 1024,
+            |_, i| {
+                std::thread::sleep(std::time::Duration::from_micros(200));
+                ahead.fetch_sub(1, Ordering::SeqCst);
+                i
+            },
+        );
+        assert_eq!(got, items);
+        assert_eq!(AHEAD_BYTES / (20 * 1024 * 1024), 3);
+        let bound = 3 + READERS + 1;
+        assert!(most.load(Ordering::SeqCst) <= bound, "{} items ahead", most.load(Ordering::SeqCst));
     }
 
     #[test]
@@ -409,6 +506,7 @@ mod tests {
         let got = read_ahead(
             &paths,
             |p| (std::thread::current().id(), read_capped(p).unwrap()),
+            |(_, bytes)| bytes.len(),
             |_, (reader, bytes)| {
                 assert_ne!(reader, main, "reads run on the reading threads");
                 String::from_utf8(bytes).unwrap()
