@@ -243,7 +243,9 @@ where
                             return;
                         }
                         from += n;
-                        budget.take(w);
+                        if !budget.take(w) {
+                            return;
+                        }
                     }
                     bytes += w;
                     reads.push(r);
@@ -254,12 +256,13 @@ where
             });
         }
         drop(tx);
+        let _close = CloseOnDrop(&budget);
         rx.into_iter()
             .par_bridge()
             .map(|(start, bytes, reads)| {
-                let used = items[start..].iter().zip(reads).map(|(item, r)| then(item, r)).collect();
-                budget.give(bytes);
-                (start, used)
+                // Given back even if `then` panics, so no reader waits on it.
+                let _ahead = Ahead(&budget, bytes);
+                (start, items[start..].iter().zip(reads).map(|(item, r)| then(item, r)).collect())
             })
             .collect()
     });
@@ -272,6 +275,7 @@ where
 struct Budget {
     used: std::sync::Mutex<usize>,
     freed: std::sync::Condvar,
+    closed: std::sync::atomic::AtomicBool,
 }
 
 impl Budget {
@@ -291,19 +295,38 @@ impl Budget {
         fits
     }
 
-    /// `try_take`, waiting until the bytes fit.
-    fn take(&self, bytes: usize) {
+    /// `try_take`, waiting until the bytes fit; false if the consumers are
+    /// gone (one panicked), so the reader stops instead of waiting forever.
+    fn take(&self, bytes: usize) -> bool {
         let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        while !Budget::fits(*used, bytes) {
+        while !Budget::fits(*used, bytes) && !self.closed.load(std::sync::atomic::Ordering::SeqCst) {
             used = self.freed.wait(used).unwrap_or_else(|e| e.into_inner());
         }
         *used += bytes;
+        !self.closed.load(std::sync::atomic::Ordering::SeqCst)
     }
+}
 
-    fn give(&self, bytes: usize) {
-        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        *used -= bytes;
-        self.freed.notify_all();
+/// A batch's bytes, counted in the budget until the batch is used.
+struct Ahead<'a>(&'a Budget, usize);
+
+impl Drop for Ahead<'_> {
+    fn drop(&mut self) {
+        let mut used = self.0.used.lock().unwrap_or_else(|e| e.into_inner());
+        *used -= self.1;
+        self.0.freed.notify_all();
+    }
+}
+
+/// Wakes the waiting readers for good when the consumers stop, normally or
+/// by a panic.
+struct CloseOnDrop<'a>(&'a Budget);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        let _used = self.0.used.lock().unwrap_or_else(|e| e.into_inner());
+        self.0.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.0.freed.notify_all();
     }
 }
 
@@ -493,6 +516,17 @@ mod tests {
         assert_eq!(AHEAD_BYTES / (20 * 1024 * 1024), 3);
         let bound = 3 + READERS + 1;
         assert!(most.load(Ordering::SeqCst) <= bound, "{} items ahead", most.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn read_ahead_passes_a_panic_on_instead_of_hanging() {
+        // The consumer panics while readers wait for budget (each item claims
+        // more than the whole budget): the panic must come out, not a hang.
+        let items: Vec<usize> = (0..500).collect();
+        let outcome = std::panic::catch_unwind(|| {
+            read_ahead(&items, |i| *i, |_| AHEAD_BYTES, |_, i| if i == 3 { panic!("consumer fails") } else { i })
+        });
+        assert!(outcome.is_err());
     }
 
     #[test]

@@ -392,12 +392,12 @@ pub fn render(
 
 /// `render` of the whole site for a build that ends the process. A site
 /// small enough to keep its bodies' HTML (`Bodies::Html`) makes its search
-/// index and its pages at the same time: each leaves a core idle now and then
-/// (its serial steps, the last long page), which the other fills: 3-4% off
-/// a 10k build (bench/README.md, session 9). A larger site makes the index first and frees the bodies'
-/// plain text, which only the index and similar incidents read, before the
-/// pages (at 100,000 post-mortems, about 140 MB off the peak): there, memory
-/// is what runs out first.
+/// index and its pages at the same time: each leaves a core idle now and
+/// then (its serial steps, the last long page), which the other fills; 3-4%
+/// off a 10k build (bench/README.md, session 9). A larger site makes the
+/// index first and frees the bodies' plain text, which only the index and
+/// similar incidents read, before the pages (at 100,000 post-mortems, about
+/// 140 MB off the peak): there, memory is what runs out first.
 pub fn render_once(
     site: &mut Site,
     git: &crate::git::Enrichment,
