@@ -222,14 +222,14 @@ where
     const BATCH: usize = 32;
     let next = AtomicUsize::new(0);
     let budget = Budget::default();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, usize, Vec<R>)>(READERS);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Ahead, Vec<R>)>(READERS);
     let mut done: Vec<(usize, Vec<T>)> = std::thread::scope(|s| {
         for _ in 0..READERS.min(items.len().div_ceil(BATCH)) {
             let (tx, next, read, weight, budget) = (tx.clone(), &next, &read, &weight, &budget);
             s.spawn(move || loop {
                 let start = next.fetch_add(BATCH, Ordering::Relaxed);
                 let Some(batch) = items.get(start..(start + BATCH).min(items.len())) else { break };
-                let (mut from, mut reads, mut bytes) = (start, Vec::with_capacity(batch.len()), 0);
+                let (mut from, mut reads, mut held) = (start, Vec::with_capacity(batch.len()), Ahead(budget, 0));
                 for item in batch {
                     let r = read(item);
                     let w = weight(&r);
@@ -237,9 +237,9 @@ where
                         // What this thread holds goes to the consumers before
                         // it waits: otherwise every reader could wait on bytes
                         // that the others hold back.
-                        let held = std::mem::take(&mut reads);
-                        let n = held.len();
-                        if n > 0 && tx.send((from, std::mem::take(&mut bytes), held)).is_err() {
+                        let n = reads.len();
+                        let sent = std::mem::replace(&mut held, Ahead(budget, 0));
+                        if n > 0 && tx.send((from, sent, std::mem::take(&mut reads))).is_err() {
                             return;
                         }
                         from += n;
@@ -247,10 +247,10 @@ where
                             return;
                         }
                     }
-                    bytes += w;
+                    held.1 += w;
                     reads.push(r);
                 }
-                if !reads.is_empty() && tx.send((from, bytes, reads)).is_err() {
+                if !reads.is_empty() && tx.send((from, held, reads)).is_err() {
                     break;
                 }
             });
@@ -259,9 +259,7 @@ where
         let _close = CloseOnDrop(&budget);
         rx.into_iter()
             .par_bridge()
-            .map(|(start, bytes, reads)| {
-                // Given back even if `then` panics, so no reader waits on it.
-                let _ahead = Ahead(&budget, bytes);
+            .map(|(start, _ahead, reads)| {
                 (start, items[start..].iter().zip(reads).map(|(item, r)| then(item, r)).collect())
             })
             .collect()
@@ -273,12 +271,22 @@ where
 /// Bytes read ahead and not yet used, for `read_ahead`.
 #[derive(Default)]
 struct Budget {
-    used: std::sync::Mutex<usize>,
+    state: std::sync::Mutex<BudgetState>,
     freed: std::sync::Condvar,
-    closed: std::sync::atomic::AtomicBool,
+}
+
+#[derive(Default)]
+struct BudgetState {
+    used: usize,
+    /// The consumers are gone (done, or one panicked): no reader may wait.
+    closed: bool,
 }
 
 impl Budget {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BudgetState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Whether `bytes` more fit under `AHEAD_BYTES`: always, when nothing is
     /// ahead, so a file larger than the budget still passes.
     fn fits(used: usize, bytes: usize) -> bool {
@@ -287,34 +295,44 @@ impl Budget {
 
     /// Counts `bytes` as ahead if they fit.
     fn try_take(&self, bytes: usize) -> bool {
-        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        let fits = Budget::fits(*used, bytes);
+        let mut state = self.lock();
+        let fits = Budget::fits(state.used, bytes);
         if fits {
-            *used += bytes;
+            state.used += bytes;
         }
         fits
     }
 
     /// `try_take`, waiting until the bytes fit; false if the consumers are
-    /// gone (one panicked), so the reader stops instead of waiting forever.
+    /// gone, so the reader stops instead of waiting forever.
     fn take(&self, bytes: usize) -> bool {
-        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        while !Budget::fits(*used, bytes) && !self.closed.load(std::sync::atomic::Ordering::SeqCst) {
-            used = self.freed.wait(used).unwrap_or_else(|e| e.into_inner());
+        let mut state = self.lock();
+        while !Budget::fits(state.used, bytes) && !state.closed {
+            state = self.freed.wait(state).unwrap_or_else(|e| e.into_inner());
         }
-        *used += bytes;
-        !self.closed.load(std::sync::atomic::Ordering::SeqCst)
+        state.used += bytes;
+        !state.closed
+    }
+
+    fn give(&self, bytes: usize) {
+        self.lock().used -= bytes;
+        self.freed.notify_all();
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.freed.notify_all();
     }
 }
 
-/// A batch's bytes, counted in the budget until the batch is used.
+/// Bytes counted in the budget, given back when dropped: when their batch is
+/// used, and also when a reader or a consumer panics or a send fails, so no
+/// reader waits on bytes nobody holds.
 struct Ahead<'a>(&'a Budget, usize);
 
 impl Drop for Ahead<'_> {
     fn drop(&mut self) {
-        let mut used = self.0.used.lock().unwrap_or_else(|e| e.into_inner());
-        *used -= self.1;
-        self.0.freed.notify_all();
+        self.0.give(self.1);
     }
 }
 
@@ -324,9 +342,7 @@ struct CloseOnDrop<'a>(&'a Budget);
 
 impl Drop for CloseOnDrop<'_> {
     fn drop(&mut self) {
-        let _used = self.0.used.lock().unwrap_or_else(|e| e.into_inner());
-        self.0.closed.store(true, std::sync::atomic::Ordering::SeqCst);
-        self.0.freed.notify_all();
+        self.0.close();
     }
 }
 
