@@ -68,6 +68,8 @@ pub struct IncidentsConfig {
     pub section_aliases: BTreeMap<String, Vec<String>>,
     pub blameless: bool,
     pub blame_phrases: Vec<String>,
+    /// Rows on one page of a list of post-mortems (0: every row on one page).
+    pub per_page: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -278,6 +280,7 @@ impl Default for IncidentsConfig {
                 "did not bother",
                 "failed to notice",
             ]),
+            per_page: 100,
         }
     }
 }
@@ -347,7 +350,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ("alert_rules", &["files", "paging"]),
     ("repos", &["*"]),
     ("severities.*", &["id", "aliases", "update_every", "description"]),
-    ("incidents", &["required_sections", "section_aliases", "blameless", "blame_phrases"]),
+    ("incidents", &["required_sections", "section_aliases", "blameless", "blame_phrases", "per_page"]),
     ("incidents.section_aliases", &["*"]),
     ("action_items", &["required", "types", "vague_phrases"]),
     (

@@ -21,6 +21,7 @@ const DEFAULT: &[(&str, &[u8])] = embed!(
     "templates/macros.html",
     "templates/partials/severity.html",
     "templates/partials/toc.html",
+    "templates/partials/pages.html",
     "templates/index.html",
     "templates/incidents.html",
     "templates/incident.html",

@@ -482,6 +482,73 @@ fn filter_pages_work_without_js() {
 }
 
 #[test]
+fn long_lists_are_split_into_pages() {
+    let site = tempfile::tempdir().unwrap();
+    copy_example_site(site.path());
+    let yml = std::fs::read_to_string(site.path().join("debrief.yml")).unwrap();
+    std::fs::write(site.path().join("debrief.yml"), format!("{yml}incidents:\n  per_page: 1\n")).unwrap();
+    let search = site.path().join("content/incidents/2024/2024-11-08-search-cascading-failure.md");
+    let text = std::fs::read_to_string(&search).unwrap().replace("services: [search]", "services: [search, ledger]");
+    std::fs::write(&search, text).unwrap();
+    let (_dir, out) = built(site.path(), &[]);
+
+    let pages: Vec<String> = [
+        "incidents/index.html",
+        "incidents/page/2/index.html",
+        "incidents/page/3/index.html",
+        "incidents/page/4/index.html",
+    ]
+    .iter()
+    .map(|p| read(&out, p))
+    .collect();
+    assert!(!out.join("incidents/page/5").exists() && !out.join("incidents/page/1").exists());
+    for id in ["INC-2025-022", "INC-2025-014", "INC-2024-031"] {
+        let on = pages.iter().filter(|p| p.contains(&format!("<span class=\"muted id\">{id}</span>"))).count();
+        assert_eq!(on, 1, "{id} is listed on exactly one page");
+    }
+    assert!(pages.iter().all(|p| p.contains("<span class=\"count\">4</span>")), "every page counts the whole list");
+    assert!(
+        pages[0].contains("href=\"../incidents/page/2/index.html\" rel=\"next\"") && !pages[0].contains("rel=\"prev\"")
+    );
+    assert!(
+        pages[1].contains("href=\"../../../incidents/index.html\" rel=\"prev\""),
+        "page 2 goes back to the list itself"
+    );
+    assert!(
+        pages[1].contains("<title>Post-mortems (page 2 of 4)") && pages[1].contains("Showing 2–2 of 4, page 2 of 4")
+    );
+    assert!(pages[3].contains("rel=\"prev\"") && !pages[3].contains("rel=\"next\""));
+    assert!(
+        out.join("incidents/year/2025/page/3/index.html").is_file() && !out.join("incidents/year/2024/page").exists()
+    );
+
+    let ledger = read(&out, "services/ledger/index.html");
+    let ledger2 = read(&out, "services/ledger/page/2/index.html");
+    assert!(ledger.contains("class=\"health\"") && ledger.contains("<h2>Runbooks</h2>"), "{ledger}");
+    assert!(
+        !ledger2.contains("class=\"health\"") && !ledger2.contains("<h2>Runbooks</h2>"),
+        "the health card and runbooks are on page 1"
+    );
+    assert!(ledger.contains("INC-2025-022") != ledger2.contains("INC-2025-022"));
+    check_links(&out, false);
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains("incidents/page/4/"), "{sitemap}");
+}
+
+#[test]
+fn per_page_zero_keeps_every_row_on_one_page() {
+    let site = tempfile::tempdir().unwrap();
+    copy_example_site(site.path());
+    let yml = std::fs::read_to_string(site.path().join("debrief.yml")).unwrap();
+    std::fs::write(site.path().join("debrief.yml"), format!("{yml}incidents:\n  per_page: 0\n")).unwrap();
+    let (_dir, out) = built(site.path(), &[]);
+    assert!(!out.join("incidents/page").exists());
+    let list = read(&out, "incidents/index.html");
+    assert_eq!(list.matches("<span class=\"muted id\">").count(), 4);
+    assert!(!list.contains("class=\"pages\""));
+}
+
+#[test]
 fn exports_feed_and_sitemap() {
     let (_dir, out) = built(&root(), &["--base-url", "https://incidents.example.com/"]);
     let json: serde_json::Value = serde_json::from_str(&read(&out, "incidents.json")).unwrap();

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 use serde::Serialize;
 
+pub use super::pager::Pager;
 use crate::render::{Rendered, TocEntry};
 
 #[derive(Debug, Clone, Serialize)]
@@ -228,7 +229,9 @@ pub struct IncidentListPage {
     pub heading: String,
     pub filters: Filters,
     pub years: Vec<Group<IncidentRow>>,
+    /// Post-mortems in the whole list, on every page.
     pub count: usize,
+    pub pager: Option<Pager>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -411,7 +414,11 @@ pub struct TermPage {
     pub layout: Layout,
     pub kind: &'static str,
     pub name: String,
+    /// This page's post-mortems, of `count` in all.
     pub incidents: Rows<IncidentRow>,
+    pub count: usize,
+    pub pager: Option<Pager>,
+    /// The first page only, like the health card.
     pub runbooks: Vec<RunbookRow>,
     /// Services only: the health card.
     pub health: Option<ServiceHealth>,

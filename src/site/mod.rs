@@ -5,11 +5,13 @@ pub mod action_items;
 pub mod context;
 pub mod feeds;
 pub mod links;
+pub mod pager;
 pub mod partial;
 pub mod search;
 pub mod trends;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset};
 use minijinja::Value;
@@ -24,6 +26,7 @@ use crate::status::{StatusTemplate, PHASES};
 use crate::theme::Theme;
 use context::*;
 use links::{dir, Linker};
+use pager::Slice;
 
 /// What `build` was asked for, beyond the config.
 #[derive(Debug, Clone, Default)]
@@ -327,7 +330,13 @@ pub use crate::output::Emit;
 /// One unit of rendering work: a page (or file) and what it needs.
 enum Job<'a> {
     Home,
-    IncidentList { dir: String, heading: String, items: Vec<&'a Incident> },
+    /// One page (`slice`) of a list of post-mortems in `dir`.
+    IncidentList {
+        dir: String,
+        heading: String,
+        items: Arc<[&'a Incident]>,
+        slice: Slice,
+    },
     Incident(usize),
     RunbookList,
     Runbook(&'a Runbook),
@@ -335,7 +344,13 @@ enum Job<'a> {
     Alert(String, &'a Runbook),
     StatusList,
     Status(&'a StatusTemplate),
-    Term { kind: &'static str, name: String, incidents: Vec<&'a Incident>, runbooks: Vec<&'a Runbook> },
+    Term {
+        kind: &'static str,
+        name: String,
+        incidents: Arc<[&'a Incident]>,
+        runbooks: Vec<&'a Runbook>,
+        slice: Slice,
+    },
     TermList(&'static str, Vec<FilterLink>),
     Page(&'a crate::page::Page),
     Search,
@@ -352,7 +367,7 @@ impl Job<'_> {
     /// A file listing every post-mortem or action item: the longest to make.
     fn lists_everything(&self) -> bool {
         match self {
-            Job::IncidentList { dir, .. } => dir == dir::INCIDENTS,
+            Job::IncidentList { dir, slice, .. } => dir == dir::INCIDENTS && slice.pages == 1,
             Job::ActionItems | Job::Calendar | Job::Export => true,
             _ => false,
         }
@@ -501,26 +516,20 @@ pub fn render_search(
 /// that list every action item or post-mortem, then the other lists, then a
 /// page per document.
 fn jobs<'a>(ix: &Index<'a>, facets: &Facets<'a>, theme: &'a Theme) -> Vec<Job<'a>> {
-    let mut jobs = vec![
-        Job::ActionItems,
-        Job::Calendar,
-        Job::IncidentList { dir: dir::INCIDENTS.into(), heading: "Post-mortems".into(), items: ix.incidents.clone() },
-        Job::Export,
-        Job::Trends,
-    ];
-    for ((_, id), items) in &facets.by_severity {
-        jobs.push(Job::IncidentList {
-            dir: dir::severity(id),
-            heading: format!("{id} post-mortems"),
-            items: items.clone(),
-        });
-    }
-    for (year, items) in &facets.by_year {
-        jobs.push(Job::IncidentList {
-            dir: dir::year(*year),
-            heading: format!("Post-mortems from {year}"),
-            items: items.clone(),
-        });
+    let per_page = ix.site.settings.config.incidents.per_page;
+    let mut jobs = vec![Job::ActionItems, Job::Calendar, Job::Export, Job::Trends];
+    let mut lists = vec![(dir::INCIDENTS.to_string(), "Post-mortems".to_string(), &ix.incidents)];
+    lists.extend(
+        facets.by_severity.iter().map(|((_, id), items)| (dir::severity(id), format!("{id} post-mortems"), items)),
+    );
+    lists.extend(
+        facets.by_year.iter().map(|(year, items)| (dir::year(*year), format!("Post-mortems from {year}"), items)),
+    );
+    for (dir, heading, items) in lists {
+        let items: Arc<[&Incident]> = items.as_slice().into();
+        for slice in pager::slices(items.len(), per_page) {
+            jobs.push(Job::IncidentList { dir: dir.clone(), heading: heading.clone(), items: items.clone(), slice });
+        }
     }
     let mut seen_terms = std::collections::HashSet::new();
     for (kind, map) in terms(ix) {
@@ -538,7 +547,11 @@ fn jobs<'a>(ix: &Index<'a>, facets: &Facets<'a>, theme: &'a Theme) -> Vec<Job<'a
         for (name, (incidents, runbooks)) in map {
             // Two names can share a URL (`Payments`, `payments`): the first wins, so no file is written twice.
             if seen_terms.insert(term_dir(kind, &name)) {
-                jobs.push(Job::Term { kind, name, incidents, runbooks });
+                let incidents: Arc<[&Incident]> = incidents.into();
+                for slice in pager::slices(incidents.len(), per_page) {
+                    let runbooks = if slice.number == 1 { runbooks.clone() } else { Vec::new() };
+                    jobs.push(Job::Term { kind, name: name.clone(), incidents: incidents.clone(), runbooks, slice });
+                }
             }
         }
     }
@@ -559,9 +572,9 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
     };
     match job {
         Job::Home => page(dir::HOME, "index.html", Value::from_serialize(home(ix))),
-        Job::IncidentList { dir, heading, items } => {
-            let ctx = incident_list_page(ix, facets, &dir, heading, &items);
-            page(&dir, "incidents.html", Value::from_serialize(ctx))
+        Job::IncidentList { dir, heading, items, slice } => {
+            let ctx = incident_list_page(ix, facets, &dir, heading, &items, slice);
+            page(&pager::dir(&dir, slice.number), "incidents.html", Value::from_serialize(ctx))
         }
         Job::Incident(n) => page(
             &dir::incident(&ix.incidents[n].meta.slug),
@@ -578,14 +591,17 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
         }
         Job::StatusList => page(dir::STATUS, "status_list.html", Value::from_serialize(status_list(ix))),
         Job::Status(s) => page(&dir::status(&s.meta.slug), "status.html", Value::from_serialize(status_page(ix, s))),
-        Job::Term { kind, name, incidents, runbooks } => {
-            let from = term_dir(kind, &name);
+        Job::Term { kind, name, incidents, runbooks, slice } => {
+            let base = term_dir(kind, &name);
+            let from = pager::dir(&base, slice.number);
             let ctx = TermPage {
-                layout: ix.layout(&from, &name, &format!("{kind}: {name}")),
+                layout: ix.layout(&from, &page_title(&name, slice), &format!("{kind}: {name}")),
                 kind,
-                incidents: incidents.iter().map(|i| ix.incident_row(&from, i)).collect(),
+                incidents: incidents[slice.start..slice.end].iter().map(|i| ix.incident_row(&from, i)).collect(),
+                count: incidents.len(),
+                pager: pager::pager(&ix.linker, &base, slice, incidents.len()),
                 runbooks: runbooks.iter().map(|r| ix.runbook_row(&from, r)).collect(),
-                health: (kind == "Service").then(|| trends::service_health(ix, &name, &incidents)),
+                health: (kind == "Service" && slice.number == 1).then(|| trends::service_health(ix, &name, &incidents)),
                 name,
             };
             page(&from, "term.html", Value::from_serialize(ctx))
@@ -636,8 +652,8 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
 /// is never written costs address space, not memory.
 fn capacity(ix: &Index, job: &Job) -> usize {
     let rows = match job {
-        Job::IncidentList { items, .. } => items.len(),
-        Job::Term { incidents, runbooks, .. } => incidents.len() + runbooks.len(),
+        Job::IncidentList { slice, .. } => slice.end - slice.start,
+        Job::Term { slice, runbooks, .. } => slice.end - slice.start + runbooks.len(),
         Job::ActionItems | Job::Calendar => ix.incidents.iter().map(|i| i.action_items.len()).sum(),
         _ => 0,
     };
@@ -721,10 +737,11 @@ impl<'a> Facets<'a> {
         f
     }
 
-    fn filters(&self, ix: &Index, from: &str) -> Filters {
+    /// The filter links of a page in `from`, one page of the list in `base`.
+    fn filters(&self, ix: &Index, from: &str, base: &str) -> Filters {
         let link = |text: String, to: String, count: usize| FilterLink {
             href: ix.linker.page(from, &to),
-            current: from == to,
+            current: base == to,
             text,
             count,
         };
@@ -741,20 +758,32 @@ impl<'a> Facets<'a> {
     }
 }
 
-/// `/incidents/` or one of its filter pages.
+/// One page of `/incidents/` or of one of its filter pages (the list in `base`).
 fn incident_list_page(
     ix: &Index,
     facets: &Facets,
-    from: &str,
+    base: &str,
     heading: String,
     items: &[&Incident],
+    slice: Slice,
 ) -> IncidentListPage {
+    let from = pager::dir(base, slice.number);
     IncidentListPage {
-        layout: ix.layout(from, &heading, "Every post-mortem, newest first"),
+        layout: ix.layout(&from, &page_title(&heading, slice), "Every post-mortem, newest first"),
         heading,
-        filters: facets.filters(ix, from),
-        years: group_by_year(ix, from, items),
+        filters: facets.filters(ix, &from, base),
+        years: group_by_year(ix, &from, &items[slice.start..slice.end]),
         count: items.len(),
+        pager: pager::pager(&ix.linker, base, slice, items.len()),
+    }
+}
+
+/// A list page's title: its heading, and which page it is after the first.
+fn page_title(heading: &str, slice: Slice) -> String {
+    if slice.number > 1 {
+        format!("{heading} (page {} of {})", slice.number, slice.pages)
+    } else {
+        heading.to_string()
     }
 }
 
