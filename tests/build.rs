@@ -481,12 +481,18 @@ fn filter_pages_work_without_js() {
     assert!(svc.contains("INC-2025-022") && svc.contains("Ledger: database connection pool exhausted"));
 }
 
-#[test]
-fn long_lists_are_split_into_pages() {
+/// A copy of the example site whose debrief.yml ends with `extra`.
+fn example_site_with_config(extra: &str) -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     copy_example_site(site.path());
     let yml = std::fs::read_to_string(site.path().join("debrief.yml")).unwrap();
-    std::fs::write(site.path().join("debrief.yml"), format!("{yml}incidents:\n  per_page: 1\n")).unwrap();
+    std::fs::write(site.path().join("debrief.yml"), format!("{yml}{extra}")).unwrap();
+    site
+}
+
+#[test]
+fn long_lists_are_split_into_pages() {
+    let site = example_site_with_config("incidents:\n  per_page: 1\n");
     let search = site.path().join("content/incidents/2024/2024-11-08-search-cascading-failure.md");
     let text = std::fs::read_to_string(&search).unwrap().replace("services: [search]", "services: [search, ledger]");
     std::fs::write(&search, text).unwrap();
@@ -537,10 +543,7 @@ fn long_lists_are_split_into_pages() {
 
 #[test]
 fn per_page_zero_keeps_every_row_on_one_page() {
-    let site = tempfile::tempdir().unwrap();
-    copy_example_site(site.path());
-    let yml = std::fs::read_to_string(site.path().join("debrief.yml")).unwrap();
-    std::fs::write(site.path().join("debrief.yml"), format!("{yml}incidents:\n  per_page: 0\n")).unwrap();
+    let site = example_site_with_config("incidents:\n  per_page: 0\n");
     let (_dir, out) = built(site.path(), &[]);
     assert!(!out.join("incidents/page").exists());
     let list = read(&out, "incidents/index.html");
