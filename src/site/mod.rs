@@ -547,9 +547,10 @@ fn jobs<'a>(ix: &Index<'a>, facets: &Facets<'a>, theme: &'a Theme) -> Vec<Job<'a
         for (name, (incidents, runbooks)) in map {
             // Two names can share a URL (`Payments`, `payments`): the first wins, so no file is written twice.
             if seen_terms.insert(term_dir(kind, &name)) {
-                let incidents: Arc<[&Incident]> = incidents.into();
+                // The runbooks go on the first page only.
+                let (incidents, mut runbooks): (Arc<[&Incident]>, _) = (incidents.into(), runbooks);
                 for slice in pager::slices(incidents.len(), per_page) {
-                    let runbooks = if slice.number == 1 { runbooks.clone() } else { Vec::new() };
+                    let runbooks = std::mem::take(&mut runbooks);
                     jobs.push(Job::Term { kind, name: name.clone(), incidents: incidents.clone(), runbooks, slice });
                 }
             }
@@ -597,7 +598,7 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
             let ctx = TermPage {
                 layout: ix.layout(&from, &page_title(&name, slice), &format!("{kind}: {name}")),
                 kind,
-                incidents: incidents[slice.start..slice.end].iter().map(|i| ix.incident_row(&from, i)).collect(),
+                incidents: slice.of(&incidents).iter().map(|i| ix.incident_row(&from, i)).collect(),
                 count: incidents.len(),
                 pager: pager::pager(&ix.linker, &base, slice, incidents.len()),
                 runbooks: runbooks.iter().map(|r| ix.runbook_row(&from, r)).collect(),
@@ -652,8 +653,8 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
 /// is never written costs address space, not memory.
 fn capacity(ix: &Index, job: &Job) -> usize {
     let rows = match job {
-        Job::IncidentList { slice, .. } => slice.end - slice.start,
-        Job::Term { slice, runbooks, .. } => slice.end - slice.start + runbooks.len(),
+        Job::IncidentList { slice, .. } => slice.rows(),
+        Job::Term { slice, runbooks, .. } => slice.rows() + runbooks.len(),
         Job::ActionItems | Job::Calendar => ix.incidents.iter().map(|i| i.action_items.len()).sum(),
         _ => 0,
     };
@@ -772,7 +773,7 @@ fn incident_list_page(
         layout: ix.layout(&from, &page_title(&heading, slice), "Every post-mortem, newest first"),
         heading,
         filters: facets.filters(ix, &from, base),
-        years: group_by_year(ix, &from, &items[slice.start..slice.end]),
+        years: group_by_year(ix, &from, slice.of(items)),
         count: items.len(),
         pager: pager::pager(&ix.linker, base, slice, items.len()),
     }

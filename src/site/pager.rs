@@ -22,6 +22,16 @@ impl Slice {
     pub fn whole(len: usize) -> Slice {
         Slice { number: 1, pages: 1, start: 0, end: len }
     }
+
+    /// The rows of `list` this page shows.
+    pub fn of<'t, T>(&self, list: &'t [T]) -> &'t [T] {
+        &list[self.start..self.end]
+    }
+
+    /// How many rows this page shows.
+    pub fn rows(&self) -> usize {
+        self.end - self.start
+    }
 }
 
 /// The pages a list of `len` rows takes, `per_page` to a page (0: all on
