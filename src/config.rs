@@ -78,6 +78,8 @@ pub struct ActionItemsConfig {
     pub required: Vec<String>,
     pub types: Vec<String>,
     pub vague_phrases: Vec<String>,
+    /// Rows on one page of a list of action items (0: every row on one page).
+    pub per_page: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -306,6 +308,9 @@ impl Default for ActionItemsConfig {
                 "pay more attention",
                 "follow up",
             ]),
+            // About 400 kB of page: a site with a few hundred post-mortems keeps
+            // every item on one page, where the filters in the browser work.
+            per_page: 1000,
         }
     }
 }
@@ -352,7 +357,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ("severities.*", &["id", "aliases", "update_every", "description"]),
     ("incidents", &["required_sections", "section_aliases", "blameless", "blame_phrases", "per_page"]),
     ("incidents.section_aliases", &["*"]),
-    ("action_items", &["required", "types", "vague_phrases"]),
+    ("action_items", &["required", "types", "vague_phrases", "per_page"]),
     (
         "runbooks",
         &[

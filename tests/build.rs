@@ -552,6 +552,55 @@ fn per_page_zero_keeps_every_row_on_one_page() {
 }
 
 #[test]
+fn long_lists_of_action_items_go_on_pages_by_state_and_owner() {
+    // The example site has 16 action items: 11 overdue, 5 done.
+    let site = example_site_with_config("action_items:\n  per_page: 5\n");
+    let (_dir, out) = built(site.path(), &[]);
+    let rows = |page: &str| read(&out, page).matches("<tr data-state=").count();
+
+    let first = read(&out, "action-items/index.html");
+    assert_eq!(rows("action-items/index.html"), 5);
+    assert_eq!(rows("action-items/page/2/index.html"), 5);
+    assert_eq!(rows("action-items/page/3/index.html"), 5);
+    assert_eq!(rows("action-items/page/4/index.html"), 1);
+    assert!(!out.join("action-items/page/5").exists());
+    assert!(first.contains("<h2 id=\"owners-h\">By owner</h2>"), "the first page has the totals by owner");
+    assert!(!read(&out, "action-items/page/2/index.html").contains("owners-h"));
+    assert!(!first.contains("data-table-filter"), "filters in the browser would see one page only");
+    assert!(first.contains("rel=\"next\">Next →</a>") && first.contains("Showing 1–5 of 16"));
+    assert!(first.contains("<span class=\"count\">16</span>"));
+
+    // A page per state, itself on pages; overdue items are open too.
+    assert_eq!(rows("action-items/overdue/index.html") + rows("action-items/overdue/page/2/index.html"), 10);
+    assert_eq!(rows("action-items/overdue/page/3/index.html"), 1);
+    assert_eq!(rows("action-items/done/index.html"), 5);
+    assert!(!out.join("action-items/done/page").exists());
+    assert_eq!(rows("action-items/wont-do/index.html"), 0);
+    let open = read(&out, "action-items/open/index.html");
+    assert!(open.contains("<span class=\"count\">11</span>") && !open.contains("data-state=\"done\""));
+    assert!(open.contains("href=\"../../action-items/open/index.html\" aria-current=\"page\""), "{open}");
+
+    // A page per owner, linked from the totals, with only their items.
+    assert!(first.contains("<a href=\"../action-items/owner/notifications/index.html\">@notifications</a>"));
+    let owner = read(&out, "action-items/owner/notifications/index.html");
+    assert_eq!(owner.matches("<tr data-state=").count(), 3);
+    assert_eq!(owner.matches("data-owner=\"@notifications\"").count(), 3);
+    assert!(owner.contains("<h1>Action items of @notifications"));
+    check_links(&out, false);
+}
+
+#[test]
+fn a_short_list_of_action_items_keeps_its_filters() {
+    let (_dir, out) = built(&root(), &[]);
+    let page = read(&out, "action-items/index.html");
+    assert_eq!(page.matches("<tr data-state=").count(), 16);
+    assert!(page.contains("data-table-filter=\"#all-items\"") && !page.contains("class=\"pages\""));
+    let site = example_site_with_config("action_items:\n  per_page: 0\n");
+    let (_dir, out) = built(site.path(), &[]);
+    assert_eq!(read(&out, "action-items/index.html").matches("<tr data-state=").count(), 16);
+}
+
+#[test]
 fn exports_feed_and_sitemap() {
     let (_dir, out) = built(&root(), &["--base-url", "https://incidents.example.com/"]);
     let json: serde_json::Value = serde_json::from_str(&read(&out, "incidents.json")).unwrap();

@@ -2,56 +2,191 @@
 //! `/action-items.ics`, a calendar of the open ones' due dates that owners
 //! can subscribe to.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write;
 
-use super::context::{ActionItemsPage, AllItemsRow, Link, OwnerCount};
+use super::context::{ActionItemsPage, AllItemsRow, FilterLink, Link, OwnerCount};
 use super::links::dir;
-use super::{action_item_row, Index};
-use crate::action_item::Status;
+use super::pager::{self, Slice};
+use super::{action_item_row, page_title, Index};
+use crate::action_item::{ActionItem, Status};
+use crate::incident::Incident;
 
-pub fn page(ix: &Index) -> ActionItemsPage {
-    let from = dir::ACTION_ITEMS;
-    let today = ix.today();
-    let mut items: Vec<AllItemsRow> = Vec::new();
-    for i in &ix.incidents {
-        for a in &i.action_items {
-            let item = action_item_row(a, today);
-            let state = match a.status {
-                Status::Open if item.overdue => "overdue",
-                Status::Open => "open",
-                Status::Done => "done",
-                Status::WontDo => "wont-do",
-            };
-            items.push(AllItemsRow {
-                due_month: a.due_date().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default(),
-                state,
-                incident: Link { text: i.meta.title.clone(), href: ix.linker.page(from, &dir::incident(&i.meta.slug)) },
-                incident_id: i.meta.id.clone(),
-                item,
-            });
-        }
+/// The states an item can be in, as the lists name them: overdue first.
+const STATES: [(&str, &str); 4] = [("overdue", "Overdue"), ("open", "Open"), ("done", "Done"), ("wont-do", "Won't do")];
+
+/// One action item, with its post-mortem and its state.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    incident: &'a Incident,
+    item: &'a ActionItem,
+    state: &'static str,
+}
+
+/// One list of items under `/action-items/`: all of them, one state's, or
+/// one owner's, overdue first, then by due date.
+#[derive(Debug)]
+pub struct List<'a> {
+    /// The folder of its first page.
+    pub dir: String,
+    pub heading: String,
+    pub entries: Vec<Entry<'a>>,
+}
+
+/// Every list of items, and what their pages share. At 100,000 post-mortems
+/// one page of every item was 143 MB; the lists go on in pages of
+/// `action_items.per_page` rows instead, with a page per state and per owner
+/// in place of the filters that need every row on one page.
+#[derive(Debug)]
+pub struct Lists<'a> {
+    pub lists: Vec<List<'a>>,
+    totals: crate::trends::ItemTotals,
+    owners: Vec<crate::trends::OwnerTally>,
+    /// Owner → the folder of their list (two names with one URL share the first's).
+    owner_dirs: std::collections::HashMap<String, String>,
+    kinds: Vec<String>,
+    months: Vec<String>,
+}
+
+fn state(a: &ActionItem, today: chrono::NaiveDate) -> &'static str {
+    match a.status {
+        Status::Open if a.is_overdue(today) => "overdue",
+        Status::Open => "open",
+        Status::Done => "done",
+        Status::WontDo => "wont-do",
     }
-    // Overdue first, then open, then closed; within each, by due date.
-    let rank = |s: &str| ["overdue", "open", "done", "wont-do"].iter().position(|x| *x == s).unwrap_or(4);
-    items.sort_by(|a, b| {
-        (rank(a.state), &a.item.due, &a.incident_id).cmp(&(rank(b.state), &b.item.due, &b.incident_id))
+}
+
+fn owner_name(a: &ActionItem) -> Option<&str> {
+    a.owner.as_ref().map(|o| o.text.as_str()).filter(|o| !o.is_empty())
+}
+
+pub fn state_dir(state: &str) -> String {
+    format!("{}/{state}", dir::ACTION_ITEMS)
+}
+
+pub fn owner_dir(owner: &str) -> String {
+    format!("{}/owner/{}", dir::ACTION_ITEMS, dir::term(owner))
+}
+
+pub fn lists<'a>(ix: &Index<'a>) -> Lists<'a> {
+    let today = ix.today();
+    let mut all: Vec<Entry<'a>> = ix
+        .incidents
+        .iter()
+        .flat_map(|&incident| incident.action_items.iter().map(move |item| (incident, item)))
+        .map(|(incident, item)| Entry { incident, item, state: state(item, today) })
+        .collect();
+    let rank = |s: &str| STATES.iter().position(|(x, _)| *x == s).unwrap_or(STATES.len());
+    all.sort_by(|a, b| {
+        (rank(a.state), &a.item.due.as_ref().map(|d| &d.text), &a.incident.meta.id).cmp(&(
+            rank(b.state),
+            &b.item.due.as_ref().map(|d| &d.text),
+            &b.incident.meta.id,
+        ))
     });
     let (totals, owners) = crate::trends::tally_items(&ix.incidents, today);
-    let owners: Vec<OwnerCount> = owners
-        .into_iter()
-        .map(|o| OwnerCount { owner: o.items.owner, open: o.items.open, overdue: o.items.overdue, done: o.done })
+    // Owners in tally order, so of two names with one URL the busier one's list is there.
+    let named: HashSet<&str> = all.iter().filter_map(|e| owner_name(e.item)).collect();
+    let mut seen = HashSet::new();
+    let owner_dirs: std::collections::HashMap<String, String> = owners
+        .iter()
+        .map(|o| &o.items.owner)
+        .filter(|o| named.contains(o.as_str()))
+        .map(|o| (o.clone(), owner_dir(o)))
+        .filter(|(_, d)| seen.insert(d.clone()))
         .collect();
-    let kinds: BTreeSet<String> = items.iter().map(|r| r.item.kind.clone()).filter(|k| !k.is_empty()).collect();
-    let months: BTreeSet<String> = items.iter().map(|r| r.due_month.clone()).filter(|m| !m.is_empty()).collect();
-    ActionItemsPage {
-        layout: ix.layout(from, "Action items", "Every action item from every post-mortem"),
-        items: items.into(),
+    let kinds: BTreeSet<String> =
+        all.iter().filter_map(|e| e.item.kind.as_ref().map(|k| k.text.clone())).filter(|k| !k.is_empty()).collect();
+    let months: BTreeSet<String> =
+        all.iter().filter_map(|e| e.item.due_date().map(|d| d.format("%Y-%m").to_string())).collect();
+    let mut lists = vec![];
+    for (id, name) in STATES {
+        let entries: Vec<Entry> =
+            all.iter().filter(|e| e.state == id || (id == "open" && e.state == "overdue")).copied().collect();
+        lists.push(List { dir: state_dir(id), heading: format!("{name} action items"), entries });
+    }
+    let mut by_owner: std::collections::BTreeMap<&String, Vec<Entry>> = Default::default();
+    for e in &all {
+        if let Some(d) = owner_name(e.item).and_then(|o| owner_dirs.get_key_value(o)) {
+            by_owner.entry(d.0).or_default().push(*e);
+        }
+    }
+    for (owner, entries) in by_owner {
+        lists.push(List { dir: owner_dirs[owner].clone(), heading: format!("Action items of {owner}"), entries });
+    }
+    lists.insert(0, List { dir: dir::ACTION_ITEMS.to_string(), heading: "Action items".into(), entries: all });
+    Lists {
+        lists,
+        totals,
         owners,
+        owner_dirs,
         kinds: kinds.into_iter().collect(),
         months: months.into_iter().collect(),
-        totals,
-        calendar: ix.linker.file_link(from, "action-items.ics"),
+    }
+}
+
+/// One page (`slice`) of list number `n`. The first page of the whole list
+/// also shows the totals by owner; a list on one page keeps the filters.
+pub fn page(ix: &Index, lists: &Lists, n: usize, slice: Slice) -> ActionItemsPage {
+    let list = &lists.lists[n];
+    let from = pager::dir(&list.dir, slice.number);
+    let today = ix.today();
+    let items: Vec<AllItemsRow> = slice
+        .of(&list.entries)
+        .iter()
+        .map(|e| AllItemsRow {
+            due_month: e.item.due_date().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default(),
+            state: e.state,
+            incident: Link {
+                text: e.incident.meta.title.clone(),
+                href: ix.linker.page(&from, &dir::incident(&e.incident.meta.slug)),
+            },
+            incident_id: e.incident.meta.id.clone(),
+            item: action_item_row(e.item, today),
+        })
+        .collect();
+    let overview = n == 0 && slice.number == 1;
+    let owners = lists
+        .owners
+        .iter()
+        .filter(|_| overview)
+        .map(|o| OwnerCount {
+            href: lists.owner_dirs.get(&o.items.owner).map(|d| ix.linker.page(&from, d)).unwrap_or_default(),
+            owner: o.items.owner.clone(),
+            open: o.items.open,
+            overdue: o.items.overdue,
+            done: o.done,
+        })
+        .collect();
+    let states = std::iter::once((dir::ACTION_ITEMS.to_string(), "All", lists.lists[0].entries.len()))
+        .chain(STATES.iter().zip(&lists.lists[1..]).map(|((_, name), l)| (l.dir.clone(), *name, l.entries.len())))
+        .map(|(d, text, count)| FilterLink {
+            href: ix.linker.page(&from, &d),
+            current: d == list.dir,
+            text: text.into(),
+            count,
+        })
+        .collect();
+    let whole = n == 0 && slice.pages == 1;
+    ActionItemsPage {
+        layout: ix.layout(&from, &page_title(&list.heading, slice), "Every action item from every post-mortem"),
+        heading: list.heading.clone(),
+        overview,
+        count: list.entries.len(),
+        items: items.into(),
+        owners,
+        states,
+        filters: whole,
+        kinds: if whole { lists.kinds.clone() } else { Vec::new() },
+        months: if whole { lists.months.clone() } else { Vec::new() },
+        totals: lists.totals.clone(),
+        calendar: ix.linker.file_link(&from, "action-items.ics"),
+        pager: pager::pager(&ix.linker, &list.dir, slice, list.entries.len()).map(|p| pager::Pager {
+            prev_text: "← Previous",
+            next_text: "Next →",
+            ..p
+        }),
     }
 }
 

@@ -564,6 +564,8 @@ pub struct AllItemsRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct OwnerCount {
     pub owner: String,
+    /// Their list of items (empty for items with no owner).
+    pub href: String,
     pub open: usize,
     pub overdue: usize,
     pub done: usize,
@@ -573,10 +575,22 @@ pub struct OwnerCount {
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionItemsPage {
     pub layout: Layout,
+    /// `Action items`, `Overdue action items`, `Action items of @sre`.
+    pub heading: String,
+    /// The first page of every item: it shows the totals by owner.
+    pub overview: bool,
+    /// Items in this list, on all of its pages.
+    pub count: usize,
     pub items: Rows<AllItemsRow>,
+    /// On the overview only.
     pub owners: Vec<OwnerCount>,
+    /// Every item, then one link per state, with counts; the current list is marked.
+    pub states: Vec<FilterLink>,
+    /// Every item is on this one page, so the filters in the browser see them all.
+    pub filters: bool,
     pub kinds: Vec<String>,
     pub months: Vec<String>,
     pub totals: crate::trends::ItemTotals,
     pub calendar: String,
+    pub pager: Option<Pager>,
 }

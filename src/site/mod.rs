@@ -355,7 +355,12 @@ enum Job<'a> {
     Page(&'a crate::page::Page),
     Search,
     Trends,
-    ActionItems,
+    /// One page (`slice`) of list `list` of `lists`.
+    ActionItems {
+        lists: Arc<action_items::Lists<'a>>,
+        list: usize,
+        slice: Slice,
+    },
     Calendar,
     NotFound,
     Feed,
@@ -368,7 +373,8 @@ impl Job<'_> {
     fn lists_everything(&self) -> bool {
         match self {
             Job::IncidentList { dir, slice, .. } => dir == dir::INCIDENTS && slice.pages == 1,
-            Job::ActionItems | Job::Calendar | Job::Export => true,
+            Job::ActionItems { list, slice, .. } => *list == 0 && slice.pages == 1,
+            Job::Calendar | Job::Export => true,
             _ => false,
         }
     }
@@ -517,7 +523,13 @@ pub fn render_search(
 /// page per document.
 fn jobs<'a>(ix: &Index<'a>, facets: &Facets<'a>, theme: &'a Theme) -> Vec<Job<'a>> {
     let per_page = ix.site.settings.config.incidents.per_page;
-    let mut jobs = vec![Job::ActionItems, Job::Calendar, Job::Export, Job::Trends];
+    let mut jobs = vec![Job::Calendar, Job::Export, Job::Trends];
+    let lists = Arc::new(action_items::lists(ix));
+    for (list, l) in lists.lists.iter().enumerate() {
+        for slice in pager::slices(l.entries.len(), ix.site.settings.config.action_items.per_page) {
+            jobs.push(Job::ActionItems { lists: lists.clone(), list, slice });
+        }
+    }
     let mut lists = vec![(dir::INCIDENTS.to_string(), "Post-mortems".to_string(), &ix.incidents)];
     lists.extend(
         facets.by_severity.iter().map(|((_, id), items)| (dir::severity(id), format!("{id} post-mortems"), items)),
@@ -629,7 +641,11 @@ fn run(ix: &Index, facets: &Facets, theme: &Theme, job: Job) -> anyhow::Result<O
         }
         Job::Search => page(dir::SEARCH, "search.html", Value::from_serialize(search_page(ix))),
         Job::Trends => page(dir::TRENDS, "trends.html", Value::from_serialize(trends::page(ix))),
-        Job::ActionItems => page(dir::ACTION_ITEMS, "action_items.html", Value::from_serialize(action_items::page(ix))),
+        Job::ActionItems { lists, list, slice } => page(
+            &pager::dir(&lists.lists[list].dir, slice.number),
+            "action_items.html",
+            Value::from_serialize(action_items::page(ix, &lists, list, slice)),
+        ),
         Job::Calendar => Ok(OutputFile::new("action-items.ics", action_items::calendar(ix, capacity))),
         Job::NotFound => {
             let ctx = NotFoundPage {
@@ -655,7 +671,8 @@ fn capacity(ix: &Index, job: &Job) -> usize {
     let rows = match job {
         Job::IncidentList { slice, .. } => slice.rows(),
         Job::Term { slice, runbooks, .. } => slice.rows() + runbooks.len(),
-        Job::ActionItems | Job::Calendar => ix.incidents.iter().map(|i| i.action_items.len()).sum(),
+        Job::ActionItems { slice, .. } => slice.rows(),
+        Job::Calendar => ix.incidents.iter().map(|i| i.action_items.len()).sum(),
         _ => 0,
     };
     crate::theme::PAGE_CAPACITY + rows * 1024

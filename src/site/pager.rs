@@ -67,6 +67,9 @@ pub struct Pager {
     /// The page before (newer post-mortems) and after (older).
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// What the links to them say: `← Newer`, `Older →` for post-mortems.
+    pub prev_text: &'static str,
+    pub next_text: &'static str,
     pub links: Vec<PagerLink>,
 }
 
@@ -100,6 +103,8 @@ pub fn pager(linker: &Linker, base: &str, slice: Slice, rows: usize) -> Option<P
         rows,
         prev: (slice.number > 1).then(|| href(slice.number - 1)),
         next: (slice.number < slice.pages).then(|| href(slice.number + 1)),
+        prev_text: "← Newer",
+        next_text: "Older →",
         links,
     })
 }

@@ -56,7 +56,7 @@ fn is_heavy(job: &Job) -> bool {
             | Job::Term { .. }
             | Job::TermList(..)
             | Job::Trends
-            | Job::ActionItems
+            | Job::ActionItems { .. }
             | Job::Calendar
             | Job::Feed
             | Job::Export
