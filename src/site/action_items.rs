@@ -2,7 +2,7 @@
 //! `/action-items.ics`, a calendar of the open ones' due dates that owners
 //! can subscribe to.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write;
 
 use super::context::{ActionItemsPage, AllItemsRow, FilterLink, Link, OwnerCount};
@@ -12,8 +12,10 @@ use super::{action_item_row, page_title, Index};
 use crate::action_item::{ActionItem, Status};
 use crate::incident::Incident;
 
-/// The states an item can be in, as the lists name them: overdue first.
-const STATES: [(&str, &str); 4] = [("overdue", "Overdue"), ("open", "Open"), ("done", "Done"), ("wont-do", "Won't do")];
+/// The states an item can be in, as the lists name them: overdue first. Each
+/// item is in one, so the state pages together hold each item once.
+const STATES: [(&str, &str); 4] =
+    [("overdue", "Overdue"), ("open", "Open, not overdue"), ("done", "Done"), ("wont-do", "Won't do")];
 
 /// One action item, with its post-mortem and its state.
 #[derive(Debug, Clone, Copy)]
@@ -43,7 +45,7 @@ pub struct Lists<'a> {
     totals: crate::trends::ItemTotals,
     owners: Vec<crate::trends::OwnerTally>,
     /// Owner → the folder of their list (two names with one URL share the first's).
-    owner_dirs: std::collections::HashMap<String, String>,
+    owner_dirs: HashMap<String, String>,
     kinds: Vec<String>,
     months: Vec<String>,
 }
@@ -69,7 +71,9 @@ pub fn owner_dir(owner: &str) -> String {
     format!("{}/owner/{}", dir::ACTION_ITEMS, dir::term(owner))
 }
 
-pub fn lists<'a>(ix: &Index<'a>) -> Lists<'a> {
+/// The list of every item and, when it takes more than one page, a list per
+/// state and per owner (on one page the filters in the browser do their work).
+pub fn lists<'a>(ix: &Index<'a>, per_page: usize) -> Lists<'a> {
     let today = ix.today();
     let mut all: Vec<Entry<'a>> = ix
         .incidents
@@ -78,42 +82,33 @@ pub fn lists<'a>(ix: &Index<'a>) -> Lists<'a> {
         .map(|(incident, item)| Entry { incident, item, state: state(item, today) })
         .collect();
     let rank = |s: &str| STATES.iter().position(|(x, _)| *x == s).unwrap_or(STATES.len());
-    all.sort_by(|a, b| {
-        (rank(a.state), &a.item.due.as_ref().map(|d| &d.text), &a.incident.meta.id).cmp(&(
-            rank(b.state),
-            &b.item.due.as_ref().map(|d| &d.text),
-            &b.incident.meta.id,
-        ))
-    });
+    let due = |e: &Entry<'a>| e.item.due.as_ref().map(|d| d.text.as_str());
+    all.sort_by(|a, b| (rank(a.state), due(a), &a.incident.meta.id).cmp(&(rank(b.state), due(b), &b.incident.meta.id)));
     let (totals, owners) = crate::trends::tally_items(&ix.incidents, today);
-    // Owners in tally order, so of two names with one URL the busier one's list is there.
-    let named: HashSet<&str> = all.iter().filter_map(|e| owner_name(e.item)).collect();
-    let mut seen = HashSet::new();
-    let owner_dirs: std::collections::HashMap<String, String> = owners
-        .iter()
-        .map(|o| &o.items.owner)
-        .filter(|o| named.contains(o.as_str()))
-        .map(|o| (o.clone(), owner_dir(o)))
-        .filter(|(_, d)| seen.insert(d.clone()))
-        .collect();
     let kinds: BTreeSet<String> =
         all.iter().filter_map(|e| e.item.kind.as_ref().map(|k| k.text.clone())).filter(|k| !k.is_empty()).collect();
     let months: BTreeSet<String> =
         all.iter().filter_map(|e| e.item.due_date().map(|d| d.format("%Y-%m").to_string())).collect();
+    let paged = pager::slices(all.len(), per_page).len() > 1;
+    let owner_dirs = if paged { owner_dirs(&all, &owners) } else { Default::default() };
     let mut lists = vec![];
-    for (id, name) in STATES {
-        let entries: Vec<Entry> =
-            all.iter().filter(|e| e.state == id || (id == "open" && e.state == "overdue")).copied().collect();
-        lists.push(List { dir: state_dir(id), heading: format!("{name} action items"), entries });
-    }
-    let mut by_owner: std::collections::BTreeMap<&String, Vec<Entry>> = Default::default();
-    for e in &all {
-        if let Some(d) = owner_name(e.item).and_then(|o| owner_dirs.get_key_value(o)) {
-            by_owner.entry(d.0).or_default().push(*e);
+    if paged {
+        lists.extend(STATES.iter().map(|(id, name)| List {
+            dir: state_dir(id),
+            heading: format!("{name} action items"),
+            entries: all.iter().filter(|e| e.state == *id).copied().collect(),
+        }));
+        let mut by_owner: std::collections::BTreeMap<&String, Vec<Entry>> = Default::default();
+        for e in &all {
+            if let Some((owner, _)) = owner_name(e.item).and_then(|o| owner_dirs.get_key_value(o)) {
+                by_owner.entry(owner).or_default().push(*e);
+            }
         }
-    }
-    for (owner, entries) in by_owner {
-        lists.push(List { dir: owner_dirs[owner].clone(), heading: format!("Action items of {owner}"), entries });
+        lists.extend(by_owner.into_iter().map(|(owner, entries)| List {
+            dir: owner_dirs[owner].clone(),
+            heading: format!("Action items of {owner}"),
+            entries,
+        }));
     }
     lists.insert(0, List { dir: dir::ACTION_ITEMS.to_string(), heading: "Action items".into(), entries: all });
     Lists {
@@ -124,6 +119,20 @@ pub fn lists<'a>(ix: &Index<'a>) -> Lists<'a> {
         kinds: kinds.into_iter().collect(),
         months: months.into_iter().collect(),
     }
+}
+
+/// Owner → the folder of their list. Owners go in tally order, so of two
+/// names with one URL the busier one's list is there.
+fn owner_dirs(all: &[Entry], owners: &[crate::trends::OwnerTally]) -> HashMap<String, String> {
+    let named: HashSet<&str> = all.iter().filter_map(|e| owner_name(e.item)).collect();
+    let mut seen = HashSet::new();
+    owners
+        .iter()
+        .map(|o| &o.items.owner)
+        .filter(|o| named.contains(o.as_str()))
+        .map(|o| (o.clone(), owner_dir(o)))
+        .filter(|(_, d)| seen.insert(d.clone()))
+        .collect()
 }
 
 /// One page (`slice`) of list number `n`. The first page of the whole list

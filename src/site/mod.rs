@@ -524,9 +524,10 @@ pub fn render_search(
 fn jobs<'a>(ix: &Index<'a>, facets: &Facets<'a>, theme: &'a Theme) -> Vec<Job<'a>> {
     let per_page = ix.site.settings.config.incidents.per_page;
     let mut jobs = vec![Job::Calendar, Job::Export, Job::Trends];
-    let lists = Arc::new(action_items::lists(ix));
+    let items_per_page = ix.site.settings.config.action_items.per_page;
+    let lists = Arc::new(action_items::lists(ix, items_per_page));
     for (list, l) in lists.lists.iter().enumerate() {
-        for slice in pager::slices(l.entries.len(), ix.site.settings.config.action_items.per_page) {
+        for slice in pager::slices(l.entries.len(), items_per_page) {
             jobs.push(Job::ActionItems { lists: lists.clone(), list, slice });
         }
     }
