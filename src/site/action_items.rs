@@ -141,11 +141,14 @@ pub fn page(ix: &Index, lists: &Lists, n: usize, slice: Slice) -> ActionItemsPag
     let list = &lists.lists[n];
     let from = pager::dir(&list.dir, slice.number);
     let today = ix.today();
+    let whole = n == 0 && slice.pages == 1;
     let items: Vec<AllItemsRow> = slice
         .of(&list.entries)
         .iter()
         .map(|e| AllItemsRow {
-            due_month: e.item.due_date().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default(),
+            // For the filters only.
+            due_month: if whole { e.item.due_date().map(|d| d.format("%Y-%m").to_string()) } else { None }
+                .unwrap_or_default(),
             state: e.state,
             incident: Link {
                 text: e.incident.meta.title.clone(),
@@ -177,7 +180,6 @@ pub fn page(ix: &Index, lists: &Lists, n: usize, slice: Slice) -> ActionItemsPag
             count,
         })
         .collect();
-    let whole = n == 0 && slice.pages == 1;
     ActionItemsPage {
         layout: ix.layout(&from, &page_title(&list.heading, slice), "Every action item from every post-mortem"),
         heading: list.heading.clone(),

@@ -557,7 +557,7 @@ pub struct AllItemsRow {
     pub incident_id: String,
     /// `overdue`, `open`, `done` or `wont-do`: what the status filter matches.
     pub state: &'static str,
-    /// `2025-04`, or empty without a due date.
+    /// `2025-04`, or empty without a due date or filters (`ActionItemsPage.filters`).
     pub due_month: String,
 }
 
