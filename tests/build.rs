@@ -210,6 +210,28 @@ fn home_page_serves_responders() {
 }
 
 #[test]
+fn the_home_page_shows_a_few_runbooks_per_service() {
+    let site = example_site_with_config("");
+    let source = std::fs::read_to_string(site.path().join("content/runbooks/payments/high-error-rate.md")).unwrap();
+    for n in 1..=11 {
+        let copy = source
+            .replace("title: \"Payments: high error rate\"", &format!("title: \"Payments: copy {n:02}\""))
+            .replace("alerts: [PaymentsHighErrorRate, CheckoutApi5xx]", &format!("alerts: [PaymentsCopy{n}]"));
+        std::fs::write(site.path().join(format!("content/runbooks/payments/copy-{n:02}.md")), copy).unwrap();
+    }
+    let (_dir, out) = built(site.path(), &[]);
+    let home = read(&out, "index.html");
+    let payments = &home[home.find("<h3><a href=\"services/payments/index.html\">payments</a></h3>").unwrap()..];
+    let payments = &payments[..payments.find("</section>").unwrap()];
+    assert_eq!(payments.matches("<li data-filter-item>").count(), 10, "{payments}");
+    assert!(payments.contains("<a href=\"services/payments/index.html\">2 more runbooks for payments →</a>"));
+    assert!(!home.contains("more runbooks for ledger"), "a service with few runbooks shows them all");
+    let all = read(&out, "runbooks/index.html");
+    assert_eq!(all.matches("<li data-filter-item>").count(), 14, "/runbooks/ lists every runbook");
+    assert_eq!(read(&out, "services/payments/index.html").matches("copy-").count(), 11);
+}
+
+#[test]
 fn incident_page_has_the_facts() {
     let (_dir, out) = built(&root(), &[]);
     let page = read(&out, "incidents/inc-2025-014/index.html");

@@ -128,6 +128,8 @@ pub struct Group<T: Row> {
     pub name: String,
     pub href: Option<String>,
     pub items: Rows<T>,
+    /// Rows left out of `items` (the home page shows a few per service): `href` lists them all.
+    pub more: usize,
 }
 
 /// What a template row can be: plain owned data.

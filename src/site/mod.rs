@@ -231,17 +231,22 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn runbook_groups(&self, from: &str, runbooks: &[&Runbook]) -> Vec<Group<RunbookRow>> {
-        let mut groups: BTreeMap<&str, Vec<RunbookRow>> = BTreeMap::new();
+    /// Runbooks by service, at most `limit` of each (0: all).
+    fn runbook_groups(&self, from: &str, runbooks: &[&Runbook], limit: usize) -> Vec<Group<RunbookRow>> {
+        let mut groups: BTreeMap<&str, Vec<&Runbook>> = BTreeMap::new();
         for r in runbooks {
-            groups.entry(r.service.as_str()).or_default().push(self.runbook_row(from, r));
+            groups.entry(r.service.as_str()).or_default().push(r);
         }
         groups
             .into_iter()
-            .map(|(name, items)| Group {
-                name: name.to_string(),
-                href: Some(self.linker.page(from, &dir::service(name))),
-                items: items.into(),
+            .map(|(name, all)| {
+                let shown = if limit == 0 { all.len() } else { all.len().min(limit) };
+                Group {
+                    name: name.to_string(),
+                    href: Some(self.linker.page(from, &dir::service(name))),
+                    items: all[..shown].iter().map(|r| self.runbook_row(from, r)).collect::<Vec<_>>().into(),
+                    more: all.len() - shown,
+                }
             })
             .collect()
     }
@@ -699,6 +704,11 @@ fn search_page(ix: &Index) -> SearchPage {
     }
 }
 
+/// Runbooks per service on the home page: at 100,000 post-mortems and 10,000
+/// runbooks, listing them all made a 6 MB front door. The rest are a click
+/// away, on the service's page and on `/runbooks/`.
+const HOME_RUNBOOKS_PER_SERVICE: usize = 10;
+
 fn home(ix: &Index) -> HomePage {
     let from = dir::HOME;
     let (open, overdue) = ix.incidents.iter().map(|i| ix.item_counts(i)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
@@ -716,7 +726,7 @@ fn home(ix: &Index) -> HomePage {
         overdue_items: overdue,
         stale_runbooks: ix.runbooks.iter().filter(|r| ix.is_stale(r)).count(),
         latest: ix.incidents.iter().take(8).map(|i| ix.incident_row(from, i)).collect(),
-        runbook_groups: ix.runbook_groups(from, &ix.runbooks),
+        runbook_groups: ix.runbook_groups(from, &ix.runbooks, HOME_RUNBOOKS_PER_SERVICE),
         statuses: ix.statuses().into_iter().map(|s| ix.status_row(from, s)).collect(),
         pages: ix
             .site
@@ -816,7 +826,7 @@ fn group_by_year(ix: &Index, from: &str, items: &[&Incident]) -> Vec<Group<Incid
             _ => groups.push((name, vec![row])),
         }
     }
-    groups.into_iter().map(|(name, rows)| Group { name, href: None, items: rows.into() }).collect()
+    groups.into_iter().map(|(name, rows)| Group { name, href: None, items: rows.into(), more: 0 }).collect()
 }
 
 /// A document's body as HTML: made now from its file during a build, or the
@@ -1012,7 +1022,7 @@ fn change_view(ix: &Index, c: &crate::git::Change, root_cause: bool) -> ChangeVi
 fn runbook_list(ix: &Index) -> RunbookListPage {
     RunbookListPage {
         layout: ix.layout(dir::RUNBOOKS, "Runbooks", "Runbooks by service"),
-        groups: ix.runbook_groups(dir::RUNBOOKS, &ix.runbooks),
+        groups: ix.runbook_groups(dir::RUNBOOKS, &ix.runbooks, 0),
         count: ix.runbooks.len(),
         stale: ix.runbooks.iter().filter(|r| ix.is_stale(r)).count(),
     }
@@ -1117,6 +1127,7 @@ fn status_list(ix: &Index) -> StatusListPage {
                         .filter(|s| s.phase.as_deref() == Some(*phase) && s.audience == aud)
                         .map(|s| status_view(ix, from, s))
                         .collect(),
+                    more: 0,
                 })
                 .filter(|g| !g.items.is_empty())
                 .collect();
