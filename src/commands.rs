@@ -200,6 +200,7 @@ fn build_fresh(opts: &BuildOptions, today: Today) -> (u8, Option<crate::cache::R
         Err(code) => return (code, None),
     };
     check::stage_time("check+md", t0);
+    checked.notes.extend(crate::site::pager::notes(&opts.site_dir, &checked.site));
     let config = &checked.site.settings.config;
     let out = opts.out.clone().unwrap_or_else(|| opts.site_dir.join(&config.output));
     let render = |colour| {

@@ -614,6 +614,35 @@ fn long_lists_of_action_items_go_on_pages_by_state_and_owner() {
 }
 
 #[test]
+fn a_list_template_of_ones_own_without_a_pager_is_named() {
+    let site = example_site_with_config("incidents:\n  per_page: 2\n");
+    let templates = site.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let stock = std::fs::read_to_string(root().join("themes/default/templates/incidents.html")).unwrap();
+    std::fs::write(templates.join("incidents.html"), stock.replace("{% include \"partials/pages.html\" %}", ""))
+        .unwrap();
+    std::fs::write(templates.join("action_items.html"), "{% for r in items %}{{ r.item.text }}{% endfor %}").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let o = build(site.path(), &dir.path().join("public"), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "warning: themes/default/templates/incidents.html shows one page of a list of post-mortems at a time but \
+             no pager, so the other pages cannot be reached: include \"partials/pages.html\" in it, or set \
+             incidents.per_page: 0"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("action_items.html"), "16 action items fit on one page: {err}");
+    assert!(!err.contains("term.html"), "the stock template shows its pager: {err}");
+
+    std::fs::write(templates.join("incidents.html"), stock).unwrap();
+    let o = build(site.path(), &dir.path().join("public2"), &[]);
+    assert!(!stderr(&o).contains("no pager"), "{}", stderr(&o));
+}
+
+#[test]
 fn a_short_list_of_action_items_keeps_its_filters() {
     let (_dir, out) = built(&root(), &[]);
     let page = read(&out, "action-items/index.html");

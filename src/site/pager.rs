@@ -109,6 +109,40 @@ pub fn pager(linker: &Linker, base: &str, slice: Slice, rows: usize) -> Option<P
     })
 }
 
+/// Notes for the lists that take more than one page but whose template, the
+/// site's own (`themes/<theme>/templates/…`), shows no pager: its readers would
+/// never see past the first page. A template that names `pager` or includes
+/// `partials/pages.html` is taken to show it.
+pub fn notes(site_dir: &std::path::Path, site: &crate::model::Site) -> Vec<String> {
+    let config = &site.settings.config;
+    let paged = |rows: usize, per_page: usize| slices(rows, per_page).len() > 1;
+    let mut per_term: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for name in site.incidents.iter().flat_map(|i| i.services.iter().chain(&i.tags)) {
+        *per_term.entry(name).or_default() += 1;
+    }
+    let items = site.incidents.iter().map(|i| i.action_items.len()).sum();
+    let lists = [
+        ("incidents.html", "post-mortems", paged(site.incidents.len(), config.incidents.per_page), "incidents"),
+        ("term.html", "post-mortems", per_term.values().any(|&n| paged(n, config.incidents.per_page)), "incidents"),
+        ("action_items.html", "action items", paged(items, config.action_items.per_page), "action_items"),
+    ];
+    let dir = site_dir.join("themes").join(&config.theme).join("templates");
+    lists
+        .into_iter()
+        .filter(|(_, _, paged, _)| *paged)
+        .filter_map(|(template, rows, _, key)| {
+            let source = std::fs::read_to_string(dir.join(template)).ok()?;
+            (!source.contains("pager") && !source.contains("partials/pages.html")).then(|| {
+                format!(
+                    "themes/{}/templates/{template} shows one page of a list of {rows} at a time but no pager, so the \
+                     other pages cannot be reached: include \"partials/pages.html\" in it, or set {key}.per_page: 0",
+                    config.theme
+                )
+            })
+        })
+        .collect()
+}
+
 /// The page numbers a pager names: the first, the last, and two either
 /// side of the current one, with `None` where numbers are left out. A gap
 /// of one number shows the number instead.
