@@ -44,7 +44,7 @@ pub struct Lists<'a> {
     pub lists: Vec<List<'a>>,
     totals: crate::trends::ItemTotals,
     owners: Vec<crate::trends::OwnerTally>,
-    /// Owner → the folder of their list (two names with one URL share the first's).
+    /// Owner → the folder of their list (of two names with one URL, the busier one's).
     owner_dirs: HashMap<String, String>,
     kinds: Vec<String>,
     months: Vec<String>,
