@@ -1,7 +1,8 @@
 //! `debrief serve` on a free port, as a user runs it: pages are served with
 //! the reload script, an edit rebuilds and tells open pages to reload, a bad
 //! edit sends the diagnostics and keeps the last good build, 200 rapid edits
-//! leave it serving the last one, and no request path leaves the output.
+//! leave it serving the last one, a deleted document's page goes, and no
+//! request path leaves the output.
 
 mod common;
 #[path = "common/serve.rs"]
@@ -79,6 +80,12 @@ fn edits_rebuild_and_reload_and_errors_keep_the_last_good_build() {
     events.until("reload", |d| d.contains("incidents/inc-2025-099/index.html"));
     server.wait_for("/incidents/index.html", 10, |b| b.contains("Brand new —"));
     assert_eq!(server.get("/incidents/inc-2025-099/index.html").0, 200);
+
+    // Deleted again: its page goes too, not only its row.
+    std::fs::remove_file(site.join("content/incidents/2025/2025-10-01-new.md")).unwrap();
+    events.until("reload", |_| true);
+    server.wait_for("/incidents/index.html", 10, |b| !b.contains("Brand new —"));
+    assert_eq!(server.get("/incidents/inc-2025-099/index.html").0, 404);
 }
 
 #[test]

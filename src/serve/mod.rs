@@ -322,8 +322,14 @@ impl Session {
             return None;
         }
         let docs: Option<Vec<String>> = changed.iter().map(|p| self.document_path(p)).collect();
+        // A quick rebuild writes pages over the last build and removes none: a
+        // deleted document's page, and the pages its lists no longer fill,
+        // would stay. Deletions are rare, so they take a full build.
+        let deleted = |docs: &[String]| docs.iter().any(|d| !self.site_dir.join(d).is_file());
         Some(match docs {
-            Some(docs) if self.built && self.checked.is_some() && self.theme.is_some() => self.quick(&docs),
+            Some(docs) if self.built && self.checked.is_some() && self.theme.is_some() && !deleted(&docs) => {
+                self.quick(&docs)
+            }
             _ => Built { errors: self.full_build(), changed: Changed::All },
         })
     }
