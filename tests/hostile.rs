@@ -35,6 +35,10 @@ fn q(s: &str) -> String {
 /// A site with payload `n` in every field of a post-mortem, a runbook, a
 /// status template and a page.
 fn write_site(site: &Path) {
+    // Lists on pages of two rows: the payloads reach the pager, the action
+    // items' state pages and their owner pages too.
+    std::fs::create_dir_all(site).unwrap();
+    std::fs::write(site.join("debrief.yml"), "incidents:\n  per_page: 2\naction_items:\n  per_page: 2\n").unwrap();
     for (n, p) in PAYLOADS.iter().enumerate() {
         let dir = site.join("content/incidents");
         std::fs::create_dir_all(&dir).unwrap();
@@ -132,6 +136,9 @@ fn every_payload_in_every_field_stays_data() {
         checked += 1;
     }
     assert!(checked > 60, "{checked} files");
+    let owners = std::fs::read_dir(out.join("action-items/owner")).unwrap().count();
+    assert!(owners >= PAYLOADS.len() - 1, "each payload's owner has a page: {owners}");
+    assert!(out.join("incidents/page/6/index.html").is_file() && out.join("action-items/page/6/index.html").is_file());
     // Data round-trips exactly: JSON export, feed titles, search results.
     let export: serde_json::Value = serde_json::from_str(&read(&out, "incidents.json")).unwrap();
     let titles: Vec<&str> =
