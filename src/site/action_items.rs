@@ -135,8 +135,9 @@ fn owner_dirs(all: &[Entry], owners: &[crate::trends::OwnerTally]) -> HashMap<St
         .collect()
 }
 
-/// One page (`slice`) of list number `n`. The first page of the whole list
-/// also shows the totals by owner; a list on one page keeps the filters.
+/// One page (`slice`) of list number `n`. The list of every item (`n` 0) has
+/// one page, which also shows the totals by owner: on one page it keeps the
+/// filters; longer, its first rows lead to the state pages, which hold them all.
 pub fn page(ix: &Index, lists: &Lists, n: usize, slice: Slice) -> ActionItemsPage {
     let list = &lists.lists[n];
     let from = pager::dir(&list.dir, slice.number);
@@ -193,7 +194,8 @@ pub fn page(ix: &Index, lists: &Lists, n: usize, slice: Slice) -> ActionItemsPag
         months: if whole { lists.months.clone() } else { Vec::new() },
         totals: lists.totals.clone(),
         calendar: ix.linker.file_link(&from, "action-items.ics"),
-        pager: pager::pager(&ix.linker, &list.dir, slice, list.entries.len()).map(|p| pager::Pager {
+        shown: slice.rows(),
+        pager: pager::pager(&ix.linker, &list.dir, slice, list.entries.len()).filter(|_| n > 0).map(|p| pager::Pager {
             prev_text: "← Previous",
             next_text: "Next →",
             ..p

@@ -583,6 +583,8 @@ pub struct ActionItemsPage {
     pub overview: bool,
     /// Items in this list, on all of its pages.
     pub count: usize,
+    /// Items on this page: fewer than `count` on a page of a longer list.
+    pub shown: usize,
     pub items: Rows<AllItemsRow>,
     /// On the overview only.
     pub owners: Vec<OwnerCount>,

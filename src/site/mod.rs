@@ -532,7 +532,11 @@ fn jobs<'a>(ix: &Index<'a>, facets: &Facets<'a>, theme: &'a Theme) -> Vec<Job<'a
     let items_per_page = ix.site.settings.config.action_items.per_page;
     let lists = Arc::new(action_items::lists(ix, items_per_page));
     for (list, l) in lists.lists.iter().enumerate() {
-        for slice in pager::slices(l.entries.len(), items_per_page) {
+        // The list of every item shows its first page only: the state pages
+        // hold the rest, each item once.
+        let slices = pager::slices(l.entries.len(), items_per_page);
+        let slices = if list == 0 { &slices[..1] } else { &slices[..] };
+        for &slice in slices {
             jobs.push(Job::ActionItems { lists: lists.clone(), list, slice });
         }
     }
