@@ -40,6 +40,16 @@ pub struct ActionItem {
 }
 
 impl ActionItem {
+    /// The owner as written, if not empty.
+    pub fn owner_name(&self) -> Option<&str> {
+        self.owner.as_ref().map(|o| o.text.as_str()).filter(|o| !o.is_empty())
+    }
+
+    /// `2025-04`: the month the item is due.
+    pub fn due_month(&self) -> Option<String> {
+        self.due_date().map(|d| d.format("%Y-%m").to_string())
+    }
+
     /// The due date, when one is written and reads as a date.
     pub fn due_date(&self) -> Option<chrono::NaiveDate> {
         self.due.as_ref().and_then(|d| crate::time::parse_date(&d.text))

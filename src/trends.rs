@@ -653,7 +653,7 @@ pub fn tally_items(incidents: &[&Incident], today: NaiveDate) -> (ItemTotals, Ve
     for i in incidents {
         for a in &i.action_items {
             totals.total += 1;
-            let owner = a.owner.as_ref().map(|o| o.text.as_str()).filter(|o| !o.is_empty()).unwrap_or("(no owner)");
+            let owner = a.owner_name().unwrap_or("(no owner)");
             let row = owners.entry(owner).or_insert_with(|| OwnerTally {
                 items: OwnerItems { owner: owner.to_string(), open: 0, overdue: 0, overdue_items: Vec::new() },
                 done: 0,

@@ -59,10 +59,6 @@ fn state(a: &ActionItem, today: chrono::NaiveDate) -> &'static str {
     }
 }
 
-fn owner_name(a: &ActionItem) -> Option<&str> {
-    a.owner.as_ref().map(|o| o.text.as_str()).filter(|o| !o.is_empty())
-}
-
 pub fn state_dir(state: &str) -> String {
     format!("{}/{state}", dir::ACTION_ITEMS)
 }
@@ -85,11 +81,13 @@ pub fn lists<'a>(ix: &Index<'a>, per_page: usize) -> Lists<'a> {
     let due = |e: &Entry<'a>| e.item.due.as_ref().map(|d| d.text.as_str());
     all.sort_by(|a, b| (rank(a.state), due(a), &a.incident.meta.id).cmp(&(rank(b.state), due(b), &b.incident.meta.id)));
     let (totals, owners) = crate::trends::tally_items(&ix.incidents, today);
-    let kinds: BTreeSet<String> =
-        all.iter().filter_map(|e| e.item.kind.as_ref().map(|k| k.text.clone())).filter(|k| !k.is_empty()).collect();
-    let months: BTreeSet<String> =
-        all.iter().filter_map(|e| e.item.due_date().map(|d| d.format("%Y-%m").to_string())).collect();
-    let paged = pager::slices(all.len(), per_page).len() > 1;
+    let paged = pager::takes_pages(all.len(), per_page);
+    // The filters' choices, for the one page that has the filters.
+    let (mut kinds, mut months) = (BTreeSet::new(), BTreeSet::new());
+    if !paged {
+        kinds.extend(all.iter().filter_map(|e| e.item.kind.as_ref().map(|k| k.text.clone())).filter(|k| !k.is_empty()));
+        months.extend(all.iter().filter_map(|e| e.item.due_month()));
+    }
     let owner_dirs = if paged { owner_dirs(&all, &owners) } else { Default::default() };
     let mut lists = vec![];
     if paged {
@@ -100,7 +98,7 @@ pub fn lists<'a>(ix: &Index<'a>, per_page: usize) -> Lists<'a> {
         }));
         let mut by_owner: std::collections::BTreeMap<&String, Vec<Entry>> = Default::default();
         for e in &all {
-            if let Some((owner, _)) = owner_name(e.item).and_then(|o| owner_dirs.get_key_value(o)) {
+            if let Some((owner, _)) = e.item.owner_name().and_then(|o| owner_dirs.get_key_value(o)) {
                 by_owner.entry(owner).or_default().push(*e);
             }
         }
@@ -124,7 +122,7 @@ pub fn lists<'a>(ix: &Index<'a>, per_page: usize) -> Lists<'a> {
 /// Owner → the folder of their list. Owners go in tally order, so of two
 /// names with one URL the busier one's list is there.
 fn owner_dirs(all: &[Entry], owners: &[crate::trends::OwnerTally]) -> HashMap<String, String> {
-    let named: HashSet<&str> = all.iter().filter_map(|e| owner_name(e.item)).collect();
+    let named: HashSet<&str> = all.iter().filter_map(|e| e.item.owner_name()).collect();
     let mut seen = HashSet::new();
     owners
         .iter()
@@ -148,8 +146,7 @@ pub fn page(ix: &Index, lists: &Lists, n: usize, slice: Slice) -> ActionItemsPag
         .iter()
         .map(|e| AllItemsRow {
             // For the filters only.
-            due_month: if whole { e.item.due_date().map(|d| d.format("%Y-%m").to_string()) } else { None }
-                .unwrap_or_default(),
+            due_month: if whole { e.item.due_month() } else { None }.unwrap_or_default(),
             state: e.state,
             incident: Link {
                 text: e.incident.meta.title.clone(),

@@ -530,14 +530,14 @@ fn jobs<'a>(ix: &Index<'a>, facets: &Facets<'a>, theme: &'a Theme) -> Vec<Job<'a
     let per_page = ix.site.settings.config.incidents.per_page;
     let mut jobs = vec![Job::Calendar, Job::Export, Job::Trends];
     let items_per_page = ix.site.settings.config.action_items.per_page;
-    let lists = Arc::new(action_items::lists(ix, items_per_page));
-    for (list, l) in lists.lists.iter().enumerate() {
+    let item_lists = Arc::new(action_items::lists(ix, items_per_page));
+    for (list, l) in item_lists.lists.iter().enumerate() {
         // The list of every item shows its first page only: the state pages
         // hold the rest, each item once.
         let slices = pager::slices(l.entries.len(), items_per_page);
         let slices = if list == 0 { &slices[..1] } else { &slices[..] };
         for &slice in slices {
-            jobs.push(Job::ActionItems { lists: lists.clone(), list, slice });
+            jobs.push(Job::ActionItems { lists: item_lists.clone(), list, slice });
         }
     }
     let mut lists = vec![(dir::INCIDENTS.to_string(), "Post-mortems".to_string(), &ix.incidents)];

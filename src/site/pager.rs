@@ -46,6 +46,11 @@ pub fn slices(len: usize, per_page: usize) -> Vec<Slice> {
         .collect()
 }
 
+/// Whether a list of `len` rows takes more than one page.
+pub fn takes_pages(len: usize, per_page: usize) -> bool {
+    slices(len, per_page).len() > 1
+}
+
 /// The folder of page `number` of the list in `base`: page 1 is the list itself.
 pub fn dir(base: &str, number: usize) -> String {
     match number {
@@ -115,16 +120,20 @@ pub fn pager(linker: &Linker, base: &str, slice: Slice, rows: usize) -> Option<P
 /// `partials/pages.html` is taken to show it.
 pub fn notes(site_dir: &std::path::Path, site: &crate::model::Site) -> Vec<String> {
     let config = &site.settings.config;
-    let paged = |rows: usize, per_page: usize| slices(rows, per_page).len() > 1;
     let mut per_term: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for name in site.incidents.iter().flat_map(|i| i.services.iter().chain(&i.tags)) {
         *per_term.entry(name).or_default() += 1;
     }
     let items = site.incidents.iter().map(|i| i.action_items.len()).sum();
     let lists = [
-        ("incidents.html", "post-mortems", paged(site.incidents.len(), config.incidents.per_page), "incidents"),
-        ("term.html", "post-mortems", per_term.values().any(|&n| paged(n, config.incidents.per_page)), "incidents"),
-        ("action_items.html", "action items", paged(items, config.action_items.per_page), "action_items"),
+        ("incidents.html", "post-mortems", takes_pages(site.incidents.len(), config.incidents.per_page), "incidents"),
+        (
+            "term.html",
+            "post-mortems",
+            per_term.values().any(|&n| takes_pages(n, config.incidents.per_page)),
+            "incidents",
+        ),
+        ("action_items.html", "action items", takes_pages(items, config.action_items.per_page), "action_items"),
     ];
     let dir = site_dir.join("themes").join(&config.theme).join("templates");
     lists
