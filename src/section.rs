@@ -58,7 +58,7 @@ pub struct SectionNames {
     names: BTreeMap<String, (String, Vec<String>)>,
     /// Names as callers pass them (`"Root cause"`), resolved once to their
     /// canonical entry: `find` runs for every section of every document.
-    resolved: std::collections::HashMap<String, String>,
+    resolved: fnv::FnvHashMap<String, String>,
 }
 
 /// Folds a heading for comparison: drops a trailing parenthetical
