@@ -1,7 +1,8 @@
 //! `debrief serve` on a free port, as a user runs it: pages are served with
 //! the reload script, an edit rebuilds and tells open pages to reload, a bad
 //! edit sends the diagnostics and keeps the last good build, 200 rapid edits
-//! leave it serving the last one, a deleted document's page goes, and no
+//! leave it serving the last one, a deleted document's page goes (and so do
+//! the pages of a list an edit takes it off), and no
 //! request path leaves the output.
 
 mod common;
@@ -71,6 +72,16 @@ fn edits_rebuild_and_reload_and_errors_keep_the_last_good_build() {
     events.until("reload", |_| true);
     let (_, status) = server.get("/__debrief/status");
     assert!(status.contains("\"errors\":null"), "{status}");
+
+    // An edit that takes it off a list: that list's page goes (a quick
+    // rebuild removes no page, so this one is a full build).
+    assert_eq!(server.get("/tags/migration/index.html").0, 200);
+    edit(&site, "tags: [database, migration]", "tags: [database, schema-change]");
+    let changed = events.until("reload", |_| true);
+    let changed: serde_json::Value = serde_json::from_str(&changed).unwrap();
+    assert_eq!(changed["all"], true, "{changed}");
+    assert_eq!(server.get("/tags/migration/index.html").0, 404);
+    assert_eq!(server.get("/tags/schema-change/index.html").0, 200);
 
     // A new post-mortem appears in the list.
     let new = site.join("content/incidents/2025/2025-10-01-new.md");

@@ -7,7 +7,8 @@
 //! files are read again, the rules across documents run again, and only the
 //! pages that show them are rendered (`site::partial`); the search index
 //! follows once the pages are out. Anything else (debrief.yml, the theme, the
-//! incident log, a file outside the four content folders) rebuilds it all.
+//! incident log, a file outside the four content folders), a deletion, and an
+//! edit that would leave a page that should go, rebuilds it all.
 
 mod http;
 mod watch;
@@ -326,12 +327,13 @@ impl Session {
         // deleted document's page, and the pages its lists no longer fill,
         // would stay. Deletions are rare, so they take a full build.
         let deleted = |docs: &[String]| docs.iter().any(|d| !self.site_dir.join(d).is_file());
-        Some(match docs {
+        let quick = match docs {
             Some(docs) if self.built && self.checked.is_some() && self.theme.is_some() && !deleted(&docs) => {
                 self.quick(&docs)
             }
-            _ => Built { errors: self.full_build(), changed: Changed::All },
-        })
+            _ => None,
+        };
+        Some(quick.unwrap_or_else(|| Built { errors: self.full_build(), changed: Changed::All }))
     }
 
     /// `content/<folder>/….md` for a path under one of the four folders; None otherwise.
@@ -345,20 +347,27 @@ impl Session {
         ok.then(|| rel.join("/"))
     }
 
-    fn quick(&mut self, docs: &[String]) -> Built {
+    /// None when an edit would leave pages that should go (`DocRef::pages_key`):
+    /// that takes a full build.
+    fn quick(&mut self, docs: &[String]) -> Option<Built> {
+        let checked = self.checked.as_mut().expect("a quick rebuild follows a full one");
+        let today = checked.site.settings.today.date;
+        let mut parsed = Vec::new();
+        for rel in docs {
+            let path = self.site_dir.join(rel);
+            let (doc, diags) = check::parse_path(rel, &path, &checked.site.settings, crate::render::Bodies::Html);
+            let old = find(&checked.site, rel).map(|d| d.pages_key(today));
+            if old.is_some() && old != doc.as_ref().map(|d| DocRef::from(d).pages_key(today)) {
+                return None;
+            }
+            parsed.push((rel, doc, diags));
+        }
         let mut partial = std::mem::take(&mut self.pending);
         // A second pass still owed from the last edit is folded into this one.
         if let Some(owed) = self.deferred.take() {
             merge(&mut partial, owed);
         }
-        let checked = self.checked.as_mut().expect("a quick rebuild follows a full one");
-        for rel in docs {
-            let path = self.site_dir.join(rel);
-            let (doc, diags) = if path.is_file() {
-                check::parse_path(rel, &path, &checked.site.settings, crate::render::Bodies::Html)
-            } else {
-                (None, Vec::new())
-            };
+        for (rel, doc, diags) in parsed {
             let old = find(&checked.site, rel);
             affects(&mut partial, rel, old, doc.as_ref());
             checked.by_file.remove(rel);
@@ -373,17 +382,17 @@ impl Session {
         if has_errors(&checked.diagnostics) {
             let errors = text(&checked.diagnostics, checked.files_checked);
             self.pending = partial;
-            return Built { errors: Some(errors), changed: Changed::Files(Vec::new()) };
+            return Some(Built { errors: Some(errors), changed: Changed::Files(Vec::new()) });
         }
         partial.heavy = false;
         let t = Instant::now();
         let result = self.render_partial(partial.clone());
         crate::progress::stage_time("pages", t);
         self.deferred = Some(Partial { heavy: true, ..partial });
-        match result {
+        Some(match result {
             Ok(files) => Built { errors: None, changed: Changed::Files(files) },
             Err(e) => Built { errors: Some(format!("error: {e:#}\n")), changed: Changed::Files(Vec::new()) },
-        }
+        })
     }
 
     /// Renders the pages `partial` wants into the output; returns the files that changed.
@@ -447,15 +456,16 @@ fn find<'a>(site: &'a crate::model::Site, rel: &str) -> Option<DocRef<'a>> {
         .find(|d| by(&d.meta.rel_path))
         .map(DocRef::Incident)
         .or_else(|| site.runbooks.iter().find(|d| by(&d.meta.rel_path)).map(DocRef::Runbook))
-        .or_else(|| site.statuses.iter().find(|d| by(&d.meta.rel_path)).map(|_| DocRef::Other))
-        .or_else(|| site.pages.iter().find(|d| by(&d.meta.rel_path)).map(|_| DocRef::Other))
+        .or_else(|| site.statuses.iter().find(|d| by(&d.meta.rel_path)).map(|d| DocRef::Other(&d.meta)))
+        .or_else(|| site.pages.iter().find(|d| by(&d.meta.rel_path)).map(|d| DocRef::Other(&d.meta)))
 }
 
 /// A document, old (in the site) or new (just parsed), as far as other pages care.
 enum DocRef<'a> {
     Incident(&'a crate::incident::Incident),
     Runbook(&'a crate::runbook::Runbook),
-    Other,
+    /// A status template or a free page.
+    Other(&'a crate::document::Meta),
 }
 
 impl<'a> From<&'a Document> for DocRef<'a> {
@@ -463,7 +473,8 @@ impl<'a> From<&'a Document> for DocRef<'a> {
         match d {
             Document::Incident(i) => DocRef::Incident(i),
             Document::Runbook(r) => DocRef::Runbook(r),
-            Document::Status(_) | Document::Page(_) => DocRef::Other,
+            Document::Status(s) => DocRef::Other(&s.meta),
+            Document::Page(p) => DocRef::Other(&p.meta),
         }
     }
 }
@@ -475,7 +486,30 @@ impl DocRef<'_> {
         match self {
             DocRef::Incident(i) => Some(incident_key(i)),
             DocRef::Runbook(r) => Some(runbook_key(r)),
-            DocRef::Other => None,
+            DocRef::Other(_) => None,
+        }
+    }
+
+    /// What decides which output files exist because of it: its own page, the
+    /// lists it is on and the list pages it fills (the pages of its services,
+    /// tags and alerts, and of its action items' owners and states). Equal
+    /// before and after an edit, no page can have gone; a quick rebuild
+    /// writes pages but removes none.
+    fn pages_key(&self, today: chrono::NaiveDate) -> String {
+        match self {
+            DocRef::Incident(i) => {
+                let items: Vec<_> = i
+                    .action_items
+                    .iter()
+                    .map(|a| (a.owner_name(), crate::site::action_items::state(a, today)))
+                    .collect();
+                format!("{:?}", (&i.meta.slug, i.status, &i.services, &i.tags, items))
+            }
+            DocRef::Runbook(r) => {
+                let alerts: Vec<_> = r.alerts.iter().map(|a| &a.value).collect();
+                format!("{:?}", (&r.meta.slug, &r.service, &r.tags, alerts))
+            }
+            DocRef::Other(meta) => format!("{:?}", meta.slug),
         }
     }
 
@@ -492,7 +526,7 @@ impl DocRef<'_> {
                 alerts: r.alerts.iter().map(|a| a.value.clone()).collect(),
                 runbooks: HashSet::from([r.meta.slug.clone()]),
             },
-            DocRef::Other => Names::default(),
+            DocRef::Other(_) => Names::default(),
         }
     }
 }

@@ -50,7 +50,8 @@ pub struct Lists<'a> {
     months: Vec<String>,
 }
 
-fn state(a: &ActionItem, today: chrono::NaiveDate) -> &'static str {
+/// The state list an item is on (`STATES`).
+pub fn state(a: &ActionItem, today: chrono::NaiveDate) -> &'static str {
     match a.status {
         Status::Open if a.is_overdue(today) => "overdue",
         Status::Open => "open",
