@@ -547,6 +547,10 @@ fn long_lists_are_split_into_pages() {
     );
     assert!(pages[3].contains("rel=\"prev\"") && !pages[3].contains("rel=\"next\""));
     assert!(
+        pages[1].contains("<span class=\"count page-no\">· page 2 of 4</span></h1>"),
+        "the heading says which page"
+    );
+    assert!(
         out.join("incidents/year/2025/page/3/index.html").is_file() && !out.join("incidents/year/2024/page").exists()
     );
 
@@ -558,6 +562,7 @@ fn long_lists_are_split_into_pages() {
         "the health card and runbooks are on page 1"
     );
     assert!(ledger.contains("INC-2025-022") != ledger2.contains("INC-2025-022"));
+    assert!(ledger2.contains("page-no\">· page 2 of 2</span></h1>"));
     check_links(&out, false);
     let sitemap = read(&out, "sitemap.xml");
     assert!(sitemap.contains("incidents/page/4/"), "{sitemap}");
@@ -596,6 +601,7 @@ fn long_lists_of_action_items_go_on_pages_by_state_and_owner() {
     assert_eq!(rows("action-items/overdue/page/3/index.html"), 1);
     let overdue = read(&out, "action-items/overdue/index.html");
     assert!(overdue.contains("rel=\"next\">Next →</a>") && overdue.contains("Showing 1–5 of 11"), "{overdue}");
+    assert!(overdue.contains("page-no\">· page 1 of 3</span></h1>"));
     assert!(!overdue.contains("owners-h") && !overdue.contains("The first 5"));
     let done = read(&out, "action-items/done/index.html");
     assert_eq!(done.matches("<tr data-state=\"done\"").count(), 5);

@@ -141,7 +141,9 @@ pub fn notes(site_dir: &std::path::Path, site: &crate::model::Site) -> Vec<Strin
         .filter(|(_, _, paged, _)| *paged)
         .filter_map(|(template, rows, _, key)| {
             let source = std::fs::read_to_string(dir.join(template)).ok()?;
-            (!source.contains("pager") && !source.contains("partials/pages.html")).then(|| {
+            // A link to another page, not only the page number (`pager.number`).
+            let links = ["partials/pages.html", "pager.next", "pager.prev", "pager.links"];
+            (!links.iter().any(|l| source.contains(l))).then(|| {
                 format!(
                     "themes/{}/templates/{template} shows one page of a list of {rows} at a time but no pager, so the \
                      other pages cannot be reached: include \"partials/pages.html\" in it, or set {key}.per_page: 0",
