@@ -104,6 +104,7 @@ pub fn render(md: &str, base: usize, skip: Option<Range<usize>>) -> Rendered {
 /// when the caller has them already.
 pub fn html(md: &str, base: usize, skip: Option<Range<usize>>, events: Option<Vec<(Event, Range<usize>)>>) -> Rendered {
     let mut events = events.unwrap_or_else(|| Parser::new_ext(md, options()).into_offset_iter().collect());
+    drop_leading_title(&mut events);
     let has_raw_html = events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let toc = anchor_headings(&mut events);
     let (mut before, mut after) = (Vec::new(), Vec::new());
@@ -126,6 +127,19 @@ pub fn html(md: &str, base: usize, skip: Option<Range<usize>>, events: Option<Ve
         html
     };
     Rendered { before: finish(before), after: finish(after), toc, text: Default::default() }
+}
+
+/// Every page shows its title above the body, so a body that opens with a
+/// level-1 heading (`# Title`, as most post-mortem and runbook templates do)
+/// would show it twice: that heading is left out of the HTML (not the search text).
+fn drop_leading_title(events: &mut Vec<(Event, Range<usize>)>) {
+    let h1 = pulldown_cmark::HeadingLevel::H1;
+    if !matches!(events.first(), Some((Event::Start(Tag::Heading { level, .. }), _)) if *level == h1) {
+        return;
+    }
+    if let Some(end) = events.iter().position(|(e, _)| *e == Event::End(TagEnd::Heading(h1))) {
+        events.drain(..=end);
+    }
 }
 
 /// The text a reader sees, headings apart, blocks on lines of their own.
@@ -395,6 +409,16 @@ mod tests {
 
     fn html(md: &str) -> String {
         render(md, 0, None).before
+    }
+
+    #[test]
+    fn a_leading_title_is_left_to_the_page() {
+        let r = render("# Title *here*\n\n## Summary\ntext\n# A later part\n", 0, None);
+        assert!(!r.before.contains("Title"), "{}", r.before);
+        assert!(r.before.starts_with("<h2 id=\"summary\">") && r.before.contains("<h1 id=\"a-later-part\">"));
+        let r = render("Intro.\n\n# Title\n", 0, None);
+        assert!(r.before.contains("<h1 id=\"title\">"), "only a body's opening heading goes");
+        assert!(render("## Summary\n", 0, None).before.starts_with("<h2"));
     }
 
     #[test]
