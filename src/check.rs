@@ -195,7 +195,7 @@ fn parse_read(
 ) -> (Option<Document>, Vec<Diagnostic>) {
     match read {
         Ok(file) => {
-            let (mut doc, diags) = parse_file(&file, settings, bodies);
+            let (mut doc, diags) = parse_guarded(&file, settings, bodies);
             if let Some(src) = doc.as_mut().and_then(|d| d.meta_mut().body_source.as_mut()) {
                 src.path = path.to_path_buf();
             }
@@ -203,6 +203,23 @@ fn parse_read(
         }
         Err(d) => (None, vec![*d]),
     }
+}
+
+/// `parse_file`, turning a panic in a parser under it into a diagnostic:
+/// pulldown-cmark 0.13.6 panics on some bodies with control characters
+/// (found by the `timestamps` fuzz target), and one bad file must not stop
+/// the check of the others.
+fn parse_guarded(file: &SourceFile, settings: &Settings, bodies: Bodies) -> (Option<Document>, Vec<Diagnostic>) {
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_file(file, settings, bodies)));
+    parsed.unwrap_or_else(|_| {
+        let d = crate::source::file_level(
+            &file.rel_path,
+            crate::diagnostic::Code::MarkdownUnparsable,
+            "the markdown parser failed on this file, so it is left out of the site",
+            "remove stray control characters (vertical tabs, form feeds) from the body",
+        );
+        (None, vec![d])
+    })
 }
 
 /// Parses one file into its model, with the problems found in it alone.

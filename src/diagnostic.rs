@@ -49,6 +49,7 @@ rules! {
     FileUnreadable = ("E001", "file-unreadable", Error, "The file could not be read (permissions, a dangling symlink, or over 10 MB)."),
     FileNotUtf8 = ("E002", "file-not-utf8", Error, "The file is not valid UTF-8."),
     FileEmpty = ("E003", "file-empty", Error, "The file is empty."),
+    MarkdownUnparsable = ("E042", "markdown-unparsable", Error, "The markdown parser failed on the file (seen with stray control characters such as vertical tabs); the file is left out of the site."),
     FrontMatterMissing = ("E004", "front-matter-missing", Error, "The file does not start with YAML front matter between `---` lines."),
     FrontMatterUnclosed = ("E005", "front-matter-unclosed", Error, "The front matter has no closing `---` line."),
     FrontMatterInvalid = ("E006", "front-matter-invalid", Error, "The front matter is not valid YAML, or is not a mapping of keys to values."),
