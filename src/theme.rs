@@ -22,6 +22,7 @@ const DEFAULT: &[(&str, &[u8])] = embed!(
     "templates/partials/severity.html",
     "templates/partials/toc.html",
     "templates/partials/pages.html",
+    "templates/partials/page_no.html",
     "templates/index.html",
     "templates/incidents.html",
     "templates/incident.html",
