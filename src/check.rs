@@ -209,9 +209,8 @@ fn parse_read(
 /// pulldown-cmark 0.13.6 panics on some bodies with control characters
 /// (found by the `timestamps` fuzz target), and one bad file must not stop
 /// the check of the others.
-fn parse_guarded(file: &SourceFile, settings: &Settings, bodies: Bodies) -> (Option<Document>, Vec<Diagnostic>) {
-    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_file(file, settings, bodies)));
-    parsed.unwrap_or_else(|_| {
+pub fn parse_guarded(file: &SourceFile, settings: &Settings, bodies: Bodies) -> (Option<Document>, Vec<Diagnostic>) {
+    contained(|| parse_file(file, settings, bodies)).unwrap_or_else(|| {
         let d = crate::source::file_level(
             &file.rel_path,
             crate::diagnostic::Code::MarkdownUnparsable,
@@ -220,6 +219,30 @@ fn parse_guarded(file: &SourceFile, settings: &Settings, bodies: Bodies) -> (Opt
         );
         (None, vec![d])
     })
+}
+
+thread_local! {
+    static CONTAINING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, and gives `None` if it panics. The panic is not printed: the
+/// caller reports it as a diagnostic, and the author should see only that.
+/// A panic anywhere else still reaches the hook that was installed before
+/// (Rust's default, or libFuzzer's, which aborts).
+pub fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CONTAINING.get() {
+                previous(info)
+            }
+        }));
+    });
+    let outer = CONTAINING.replace(true);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CONTAINING.set(outer);
+    result.ok()
 }
 
 /// Parses one file into its model, with the problems found in it alone.
@@ -271,4 +294,18 @@ pub fn parse_file(file: &SourceFile, settings: &Settings, bodies: Bodies) -> (Op
         }
     }
     (Some(doc), ctx.diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contained;
+
+    #[test]
+    fn a_contained_panic_gives_none_and_leaves_the_caller_running() {
+        assert_eq!(contained(|| 1), Some(1));
+        assert_eq!(contained(|| -> i32 { panic!("a parser bug") }), None);
+        let inner_failed = contained(|| contained(|| -> i32 { panic!("nested") }).is_none());
+        assert_eq!(inner_failed, Some(true), "an inner guard leaves the outer one in force");
+        assert_eq!(contained(|| 2), Some(2));
+    }
 }

@@ -65,6 +65,9 @@ pub fn check_json(site: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
     args.extend_from_slice(extra);
     let out = debrief(&args);
     let json = serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("json output ({e}): {}", stdout(&out)));
+    // A parser panic contained as E042 is the author's diagnostic, not a crash report.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "check of {site} printed a panic: {stderr}");
     (out.status.code().expect("exit code"), json)
 }
 
