@@ -37,6 +37,9 @@ pub struct ActionItem {
     pub kind: Option<Field>,
     pub ticket: Option<Field>,
     pub status: Status,
+    /// `due` read as a date, once: every list, count and calendar of the
+    /// site asks for it, and a site's rows ask many times per item.
+    pub due_on: Option<chrono::NaiveDate>,
 }
 
 impl ActionItem {
@@ -52,7 +55,7 @@ impl ActionItem {
 
     /// The due date, when one is written and reads as a date.
     pub fn due_date(&self) -> Option<chrono::NaiveDate> {
-        self.due.as_ref().and_then(|d| crate::time::parse_date(&d.text))
+        self.due_on
     }
 
     /// Open, and due before `today`.
@@ -111,6 +114,9 @@ pub fn parse(blocks: &[Block], types: &[String]) -> Parsed {
             _ => {}
         }
     }
+    for item in &mut items {
+        item.due_on = item.due.as_ref().and_then(|d| crate::time::parse_date(&d.text));
+    }
     Parsed { items }
 }
 
@@ -143,6 +149,7 @@ fn from_table(header: &[Line], rows: &[crate::markdown::Row]) -> Vec<ActionItem>
                 kind: field(Col::Type),
                 ticket: non_empty(field(Col::Ticket)).map(|f| Field { text: strip_marker(&f.text), ..f }),
                 status,
+                due_on: None,
             }
         })
         .collect()
@@ -183,6 +190,7 @@ fn from_list_item(item: &ListItem, types: &[String]) -> ActionItem {
         kind: None,
         ticket: None,
         status: if item.task == Some(true) { Status::Done } else { Status::Open },
+        due_on: None,
     };
     if let Some((open, inner)) = trailing_parens(&item.text) {
         let fields = classify(inner, item.offset + open + 1, types);

@@ -211,17 +211,16 @@ pub fn calendar(ix: &Index, capacity: usize) -> String {
     line("VERSION:2.0".into());
     line("PRODID:-//debrief//action items//EN".into());
     line(format!("X-WR-CALNAME:{}", escape(&format!("{}: action items", ix.site.settings.config.title))));
-    let stamp = ix.today().format("%Y%m%dT000000Z");
+    let stamp = format!("{}T000000Z", ics_date(ix.today()));
     for i in &ix.incidents {
         for (n, a) in i.action_items.iter().enumerate() {
-            let due = a.due_date();
-            let (Status::Open, Some(due)) = (a.status, due) else { continue };
+            let (Status::Open, Some(due)) = (a.status, a.due_date()) else { continue };
             let owner = a.owner.as_ref().map_or(String::new(), |o| format!(" ({})", o.text));
             line("BEGIN:VEVENT".into());
             line(format!("UID:{}-{}@debrief", i.meta.slug, n + 1));
             line(format!("DTSTAMP:{stamp}"));
-            line(format!("DTSTART;VALUE=DATE:{}", due.format("%Y%m%d")));
-            line(format!("DTEND;VALUE=DATE:{}", (due + chrono::Duration::days(1)).format("%Y%m%d")));
+            line(format!("DTSTART;VALUE=DATE:{}", ics_date(due)));
+            line(format!("DTEND;VALUE=DATE:{}", ics_date(due + chrono::Duration::days(1))));
             line(format!("SUMMARY:{}", escape(&format!("[{}] {}{owner}", i.meta.id, a.text))));
             line(format!("DESCRIPTION:{}", escape(&format!("From the post-mortem \"{}\".", i.meta.title))));
             if let Some(url) = ix.absolute(&dir::incident(&i.meta.slug)) {
@@ -234,9 +233,32 @@ pub fn calendar(ix: &Index, capacity: usize) -> String {
     out
 }
 
-/// Text values escape `\`, `;`, `,` and line breaks.
+/// `20250401`: chrono's `format` parses its pattern on every call, and a
+/// large site's calendar writes two dates for each of its open items.
+fn ics_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
+}
+
+/// Text values escape `\`, `;`, `,` and line breaks (CRLF, LF or CR: one `\n`).
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace(['\n', '\r'], "\\n")
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | ';' | ',' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("\\n");
+            }
+            '\n' => out.push_str("\\n"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Lines end in CRLF and fold at 75 octets, never inside a character.
@@ -270,5 +292,13 @@ mod tests {
     #[test]
     fn text_is_escaped() {
         assert_eq!(escape("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+        assert_eq!(escape("one\r\ntwo\rthree\n\nfour"), "one\\ntwo\\nthree\\n\\nfour", "CRLF is one break");
+    }
+
+    #[test]
+    fn dates_are_written_as_ical_basic_dates() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(ics_date(d(2025, 4, 1)), "20250401");
+        assert_eq!(ics_date(d(999, 12, 31)), d(999, 12, 31).format("%Y%m%d").to_string());
     }
 }
