@@ -447,7 +447,7 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
         }
     }
     match &item.due {
-        Some(d) if !d.text.trim().is_empty() => match crate::time::parse_date(&d.text) {
+        Some(d) if !d.text.trim().is_empty() => match item.due_date() {
             Some(date) => {
                 if let Some(start) = started.filter(|st| date < *st) {
                     let span = ctx.offset_span(d.offset, d.text.chars().count());
