@@ -272,14 +272,17 @@ impl<'a> Ctx<'a> {
         fill: impl Fn(&str) -> String,
     ) {
         for name in required {
+            let found = names.find(sections, name);
+            if found.is_some_and(|sec| !crate::section::is_empty(&self.body, sec)) {
+                continue;
+            }
             let display = names.display(name);
-            match names.find(sections, name) {
-                Some(sec) if crate::section::is_empty(&self.body, sec) => {
+            match found {
+                Some(sec) => {
                     let span = self.heading_span(sec);
                     let message = format!("the {display} section is empty or holds only a placeholder");
                     self.report(span, Code::SectionEmpty, message, fill(&display));
                 }
-                Some(_) => {}
                 None => match names.find_misplaced(sections, name) {
                     Some(sec) => {
                         let span = self.offset_span(sec.offset, sec.level as usize);

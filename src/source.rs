@@ -348,11 +348,9 @@ impl Drop for CloseOnDrop<'_> {
 
 pub fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
     let file = fs::File::open(path)?;
-    let size = file.metadata()?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(std::io::Error::other("it is larger than 10 MB"));
-    }
-    let mut bytes = Vec::with_capacity(size as usize + 1);
+    // No fstat for the size (one syscall in five per file): most files fit
+    // the first buffer, and reading one byte past the cap is what enforces it.
+    let mut bytes = Vec::with_capacity(16 * 1024);
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(std::io::Error::other("it is larger than 10 MB"));
@@ -427,32 +425,55 @@ pub fn display_path(p: &Path) -> String {
 }
 
 /// Byte offset → (line, column), both 1-based; columns count characters.
-#[derive(Debug, Clone)]
+/// Line starts are found on demand, up to the furthest place asked about:
+/// most files are asked only about their front matter, and a whole-file
+/// index cost 2% of a check.
+#[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    /// Starts of the lines found so far (the first line's, 0, always).
+    starts: std::cell::RefCell<Vec<usize>>,
+    /// Bytes of the text searched for line ends so far.
+    scanned: std::cell::Cell<usize>,
 }
 
 impl LineIndex {
-    pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+    pub fn new(_text: &str) -> LineIndex {
+        LineIndex { starts: std::cell::RefCell::new(vec![0]), scanned: std::cell::Cell::new(0) }
+    }
+
+    /// Records line starts until one lies past `offset` or the text ends.
+    fn scan_past(&self, text: &str, offset: usize) {
+        let from = self.scanned.get();
+        if from > offset || from >= text.len() {
+            return;
+        }
+        // Whole kilobytes at a time keep the calls few; memchr does the search.
+        let to = (offset + 1).max(from + 1024).min(text.len());
+        let mut starts = self.starts.borrow_mut();
+        starts.extend(memchr::memchr_iter(b'\n', &text.as_bytes()[from..to]).map(|i| from + i + 1));
+        self.scanned.set(to);
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
+        self.scan_past(text, offset);
+        let starts = self.starts.borrow();
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let start = starts[line];
         let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
         (line + 1, column)
     }
 
     /// The text of a 1-based line, without its line ending.
     pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
-        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
+        while self.starts.borrow().len() <= line && self.scanned.get() < text.len() {
+            self.scan_past(text, self.scanned.get());
+        }
+        let starts = self.starts.borrow();
+        let Some(&start) = starts.get(line.saturating_sub(1)) else {
             return "";
         };
-        let end = self.starts.get(line).map_or(text.len(), |&e| e);
+        let end = starts.get(line).map_or(text.len(), |&e| e);
         text[start..end].trim_end_matches(['\n', '\r'])
     }
 }
@@ -576,6 +597,26 @@ mod tests {
         assert_eq!(idx.line_text(text, 2), "cé");
         assert_eq!(idx.line_text(text, 3), "xyz");
         assert_eq!(idx.line_text(text, 9), "");
+    }
+
+    #[test]
+    fn the_lazy_index_answers_as_a_whole_one_would_in_any_order() {
+        let text: String = (0..3000).map(|i| format!("line {i} é\n")).collect::<String>() + "last";
+        let whole: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let want = |offset: usize| {
+            let line = whole.partition_point(|&s| s <= offset) - 1;
+            (line + 1, text[whole[line]..offset].chars().count() + 1)
+        };
+        let offsets = [0, 5, 30_000, 17, 1023, 1024, 1025, 12_000, text.len() - 1, text.len(), 3];
+        let idx = LineIndex::new(&text);
+        for &o in offsets.iter().filter(|&&o| text.is_char_boundary(o)) {
+            assert_eq!(idx.line_col(&text, o), want(o), "offset {o}");
+        }
+        let idx = LineIndex::new(&text);
+        for line in [2999, 1, 3001, 3002, 1500, 40] {
+            let want = text.lines().nth(line - 1).unwrap_or("");
+            assert_eq!(idx.line_text(&text, line), want, "line {line}");
+        }
     }
 
     #[test]

@@ -35,8 +35,7 @@ pub fn is_placeholder(s: &str) -> bool {
     if t.is_empty() || t.chars().all(|c| c == '.' || c == '…' || c == '-' || c == '_' || c == '?') {
         return true;
     }
-    let upper = t.to_ascii_uppercase();
-    if matches!(upper.as_str(), "TBD" | "TODO" | "TBC" | "FIXME" | "XXX" | "N/A" | "TK") {
+    if ["TBD", "TODO", "TBC", "FIXME", "XXX", "N/A", "TK"].iter().any(|w| t.eq_ignore_ascii_case(w)) {
         return true;
     }
     let enclosed =
@@ -118,9 +117,18 @@ impl PhraseMatcher {
 /// Lower-cases and keeps only letters and digits, single-spaced: the form
 /// used to compare headings and enum values.
 pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    fold_prefix(s, usize::MAX)
+}
+
+/// The start of `fold(s)`: folding stops once the result is longer than
+/// `max` bytes, which is all a comparison with a shorter text needs.
+pub fn fold_prefix(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max.saturating_add(4)));
     let mut pending_space = false;
     for c in s.chars() {
+        if out.len() > max {
+            break;
+        }
         if c.is_alphanumeric() {
             if pending_space && !out.is_empty() {
                 out.push(' ');
@@ -313,5 +321,22 @@ mod tests {
         assert_eq!(fold("What didn't go (so) well?"), "what didnt go so well");
         assert_eq!(fold("  Root-Cause  "), "root cause");
         assert_eq!(fold("Action items / follow-ups"), "action items follow ups");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fold_prefix_is_the_start_of_fold_and_long_enough(s in "[ -~éÉß—\t]{0,60}", max in 0usize..40) {
+            let (whole, start) = (fold(&s), fold_prefix(&s, max));
+            proptest::prop_assert!(whole.starts_with(&start), "{start:?} is not the start of {whole:?}");
+            proptest::prop_assert!(start.len() > max || start == whole);
+        }
+
+        #[test]
+        fn is_placeholder_ignores_case(word in "(tbd|todo|tbc|fixme|xxx|n/a|tk)", upper in proptest::collection::vec(proptest::bool::ANY, 5)) {
+            let mixed: String = word.chars().zip(upper.iter().cycle()).map(|(c, &u)| if u { c.to_ascii_uppercase() } else { c }).collect();
+            proptest::prop_assert!(is_placeholder(&mixed));
+            let longer = format!("{mixed}s");
+            proptest::prop_assert!(!is_placeholder(&longer));
+        }
     }
 }

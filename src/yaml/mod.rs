@@ -103,10 +103,30 @@ impl PathKey {
         fnv_hash(path.as_bytes())
     }
 
+    /// `parent.N`, for the sequence item at index `n`, without formatting `n` into a String.
+    fn child_index(self, n: usize) -> PathKey {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut rest = n;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        self.child_bytes(&digits[at..])
+    }
+
     /// `parent.segment`, or `segment` under the empty path.
     fn child(self, segment: &str) -> PathKey {
+        self.child_bytes(segment.as_bytes())
+    }
+
+    fn child_bytes(self, segment: &[u8]) -> PathKey {
         let hash = if self.empty { self.hash } else { fnv_continue(self.hash, b".") };
-        PathKey { hash: fnv_continue(hash, segment.as_bytes()), empty: self.empty && segment.is_empty() }
+        PathKey { hash: fnv_continue(hash, segment), empty: self.empty && segment.is_empty() }
     }
 }
 
@@ -290,7 +310,7 @@ impl Scanner {
             Some(f) => (f.path, &mut f.items),
             None => (PathKey::ROOT, &mut self.root_items),
         };
-        let path = owner.child(&n.to_string());
+        let path = owner.child_index(*n);
         *n += 1;
         path
     }
@@ -355,16 +375,18 @@ fn split_key(s: &str) -> Option<(&str, usize)> {
 }
 
 fn strip_comment(s: &str) -> &str {
+    // Bytes, not chars: every byte looked for is ASCII, which never occurs
+    // inside a multi-byte character.
     let mut in_quote = None;
     let mut prev_space = true;
-    for (i, c) in s.char_indices() {
-        match (in_quote, c) {
-            (None, '"' | '\'') => in_quote = Some(c),
-            (Some(q), c) if c == q => in_quote = None,
-            (None, '#') if prev_space => return s[..i].trim_end(),
+    for (i, b) in s.bytes().enumerate() {
+        match (in_quote, b) {
+            (None, b'"' | b'\'') => in_quote = Some(b),
+            (Some(q), b) if b == q => in_quote = None,
+            (None, b'#') if prev_space => return s[..i].trim_end(),
             _ => {}
         }
-        prev_space = c == ' ' || c == '\t';
+        prev_space = b == b' ' || b == b'\t';
     }
     s.trim_end()
 }
@@ -421,7 +443,7 @@ fn flow_item(
     }
     let start = from + lead;
     if !is_map {
-        let item = path.child(&index.to_string());
+        let item = path.child_index(index);
         out.insert(item.hash, (pos(line, line_no, start, text), None));
         if text.starts_with('[') || text.starts_with('{') {
             scan_flow(line, start, item, line_no, out);
@@ -452,6 +474,9 @@ mod tests {
         assert_eq!(root.child("").child("x").hash, PathKey::of("x"));
         assert_eq!(root.child("a").child("").child("x").hash, PathKey::of("a..x"));
         assert_ne!(root.child("a.b").hash, root.child("a").hash);
+        for n in [0, 7, 10, 99, 12345, usize::MAX] {
+            assert_eq!(root.child("a").child_index(n).hash, root.child("a").child(&n.to_string()).hash);
+        }
     }
 
     fn lc(p: Option<Pos>) -> (usize, usize) {
