@@ -298,7 +298,12 @@ fn status_templates_have_a_field_per_placeholder() {
         assert!(page.contains(&format!("<input name=\"{name}\" type=\"text\"")), "{name}");
     }
     assert!(page.contains("data-source=\"[Investigating] We are aware of an issue affecting {{ feature }}."));
+    assert!(page.contains("<h1>Investigating</h1>"), "a template's own page does not link its title to itself");
     let list = read(&out, "status/index.html");
+    assert!(
+        list.contains("<h4><a href=\"../status/investigating/index.html\">Investigating</a></h4>"),
+        "the list links each"
+    );
     let phases: Vec<usize> = ["id=\"investigating\"", "id=\"identified\"", "id=\"monitoring\"", "id=\"resolved\""]
         .iter()
         .map(|p| list.find(p).unwrap())
