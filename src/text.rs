@@ -233,6 +233,23 @@ pub fn fnv_continue(hash: u64, bytes: &[u8]) -> u64 {
 pub const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 pub const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
+/// A count with commas between thousands (`10000` → `10,000`), as the
+/// theme's `thousands` filter writes headline numbers.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// The text with its first letter upper-cased (`resolved` → `Resolved`).
 pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
@@ -321,6 +338,16 @@ mod tests {
         assert_eq!(fold("What didn't go (so) well?"), "what didnt go so well");
         assert_eq!(fold("  Root-Cause  "), "root cause");
         assert_eq!(fold("Action items / follow-ups"), "action items follow ups");
+    }
+
+    #[test]
+    fn thousands_groups_digits_in_threes() {
+        let cases = [(0, "0"), (7, "7"), (999, "999"), (1000, "1,000"), (10000, "10,000"), (123456, "123,456")];
+        for (n, want) in cases {
+            assert_eq!(thousands(n), want);
+        }
+        assert_eq!(thousands(-1234567), "-1,234,567");
+        assert_eq!(thousands(i64::MIN), "-9,223,372,036,854,775,808");
     }
 
     proptest::proptest! {

@@ -96,6 +96,7 @@ impl Theme {
                 minijinja::escape_formatter(out, state, value)
             }
         });
+        env.add_filter("thousands", crate::text::thousands);
         let mut statics = BTreeMap::new();
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("templates/") {
@@ -138,5 +139,19 @@ impl Theme {
     /// Static files, by path under `static/`.
     pub fn statics(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.statics.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_can_group_thousands() {
+        let files =
+            BTreeMap::from([("templates/n.html".to_string(), b"{{ n | thousands }} {{ 999 | thousands }}".to_vec())]);
+        let theme = Theme::from_files(files).unwrap();
+        let out = theme.render("n.html", minijinja::context! { n => 10_000usize }).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "10,000 999");
     }
 }

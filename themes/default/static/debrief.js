@@ -121,7 +121,8 @@
         row.hidden = !ok;
         if (ok) shown++;
       });
-      if (count) count.textContent = shown + " of " + rows.length + " shown";
+      // Grouped as the page's own counts are (the theme's `thousands` filter).
+      if (count) count.textContent = shown.toLocaleString("en-US") + " of " + rows.length.toLocaleString("en-US") + " shown";
     }
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (e) { e.preventDefault(); });
