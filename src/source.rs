@@ -370,7 +370,7 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]);
-            let index = LineIndex::new(&prefix);
+            let index = LineIndex::new();
             let (line, column) = index.line_col(&prefix, prefix.len());
             let snippet = String::from_utf8_lossy(line_bytes(&bytes, valid)).trim_end().to_string();
             Err(Box::new(Diagnostic {
@@ -428,7 +428,7 @@ pub fn display_path(p: &Path) -> String {
 /// Line starts are found on demand, up to the furthest place asked about:
 /// most files are asked only about their front matter, and a whole-file
 /// index cost 2% of a check.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LineIndex {
     /// Starts of the lines found so far (the first line's, 0, always).
     starts: std::cell::RefCell<Vec<usize>>,
@@ -436,8 +436,15 @@ pub struct LineIndex {
     scanned: std::cell::Cell<usize>,
 }
 
+/// Not derived: an index always holds the first line's start.
+impl Default for LineIndex {
+    fn default() -> LineIndex {
+        LineIndex::new()
+    }
+}
+
 impl LineIndex {
-    pub fn new(_text: &str) -> LineIndex {
+    pub fn new() -> LineIndex {
         LineIndex { starts: std::cell::RefCell::new(vec![0]), scanned: std::cell::Cell::new(0) }
     }
 
@@ -488,7 +495,7 @@ pub struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     pub fn new(rel_path: &'a str, text: &'a str) -> Locator<'a> {
-        Locator { rel_path, text, index: LineIndex::new(text) }
+        Locator { rel_path, text, index: LineIndex::new() }
     }
 
     pub fn at_line_col(
@@ -589,7 +596,7 @@ mod tests {
     #[test]
     fn line_col_is_one_based_and_counts_chars() {
         let text = "ab\ncé\r\nxyz";
-        let idx = LineIndex::new(text);
+        let idx = LineIndex::new();
         assert_eq!(idx.line_col(text, 0), (1, 1));
         assert_eq!(idx.line_col(text, 3), (2, 1));
         assert_eq!(idx.line_col(text, 6), (2, 3)); // after "cé" (é is two bytes)
@@ -608,11 +615,11 @@ mod tests {
             (line + 1, text[whole[line]..offset].chars().count() + 1)
         };
         let offsets = [0, 5, 30_000, 17, 1023, 1024, 1025, 12_000, text.len() - 1, text.len(), 3];
-        let idx = LineIndex::new(&text);
+        let idx = LineIndex::new();
         for &o in offsets.iter().filter(|&&o| text.is_char_boundary(o)) {
             assert_eq!(idx.line_col(&text, o), want(o), "offset {o}");
         }
-        let idx = LineIndex::new(&text);
+        let idx = LineIndex::new();
         for line in [2999, 1, 3001, 3002, 1500, 40] {
             let want = text.lines().nth(line - 1).unwrap_or("");
             assert_eq!(idx.line_text(&text, line), want, "line {line}");
