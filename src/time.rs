@@ -131,10 +131,8 @@ pub enum TimestampError {
 /// `Europe/London`); without a zone the time is read in `zone`.
 pub fn parse_timestamp(s: &str, zone: Zone) -> Result<DateTime<FixedOffset>, TimestampError> {
     let s = s.trim();
+    // chrono's RFC 3339 reader also takes a space for the `T`.
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t);
-    }
-    if let Ok(t) = DateTime::parse_from_rfc3339(&s.replacen(' ', "T", 1)) {
         return Ok(t);
     }
     let (date_part, rest) = s.split_at(s.find([' ', 'T']).unwrap_or(s.len()));
@@ -313,6 +311,10 @@ mod tests {
     fn timestamps_in_every_accepted_form() {
         assert_eq!(utc("2025-03-25T14:15:00Z"), "2025-03-25T14:15:00+00:00");
         assert_eq!(utc("2025-03-25T14:15:00.5+01:00"), "2025-03-25T14:15:00.500+01:00");
+        assert_eq!(utc("2025-03-25 14:15:00+01:00"), "2025-03-25T14:15:00+01:00");
+        assert_eq!(utc("2025-03-25 14:15:00z"), "2025-03-25T14:15:00+00:00");
+        assert_eq!(utc("2025-11-02 01:30 Eastern Time"), "2025-11-02T01:30:00-04:00");
+        assert_eq!(utc("2025-10-26 01:30 Europe/London"), "2025-10-26T01:30:00+01:00");
         assert_eq!(utc("2025-03-25 14:15"), "2025-03-25T14:15:00+00:00");
         assert_eq!(utc("2025-03-25 14:15:09"), "2025-03-25T14:15:09+00:00");
         assert_eq!(utc("2025-03-25 14:15 UTC"), "2025-03-25T14:15:00+00:00");
