@@ -498,6 +498,16 @@ mod tests {
     }
 
     #[test]
+    fn words_in_attribute_values_stay_text_even_after_a_greater_than_sign() {
+        let body = render("<abbr title=\"a > 4f2a9c1 b\">x</abbr> and 4f2a9c1\n", 0, None).before;
+        let out = link_words(&body, |w| (w == "4f2a9c1").then(|| "https://git/c/4f2a9c1".to_string()));
+        // The sanitiser writes `>` in an attribute as `&gt;`, so a tag ends at its first `>`.
+        assert!(body.contains("title=\"a &gt; 4f2a9c1 b\""), "{body}");
+        assert_eq!(out.matches("commit-ref").count(), 1, "{out}");
+        assert!(out.contains("title=\"a &gt; 4f2a9c1 b\""), "{out}");
+    }
+
+    #[test]
     fn skip_splits_the_body() {
         let md = "## A\none\n## Action items\n- x\n## B\ntwo\n";
         let start = md.find("- x").unwrap();
