@@ -411,3 +411,43 @@ async fn serve_reloads_open_pages_and_shows_errors_over_them() {
     assert!(errors.is_empty(), "console errors: {errors:?}");
     c.close().await.unwrap();
 }
+
+/// On a phone, no page scrolls sideways (wide tables scroll inside their own
+/// box), and every copy button of a runbook is on screen: a responder at 3 a.m.
+/// may only have a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_fit_a_phone_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    build_site(&common::root(), &out);
+    let (_driver, c) = start(&dir.path().join("profile")).await;
+    c.set_window_size(390, 844).await.unwrap();
+    let pages = [
+        "index.html",
+        "incidents/index.html",
+        "incidents/inc-2024-031/index.html",
+        "runbooks/index.html",
+        "runbooks/search/backend-overload/index.html",
+        "alerts/index.html",
+        "status/investigating/index.html",
+        "action-items/index.html",
+        "trends/index.html",
+        "search/index.html",
+    ];
+    let fits = "const w = document.documentElement.clientWidth; \
+        const off = Array.from(document.querySelectorAll('.code > button.copy')).filter(b => b.getBoundingClientRect().right > w).length; \
+        return [w, document.documentElement.scrollWidth, off]";
+    for page in pages {
+        let path = out.join(page);
+        assert!(path.is_file(), "{page} was not built");
+        c.goto(&file_url(&path)).await.unwrap();
+        let v = js(&c, fits).await;
+        let (width, scroll, off) = (v[0].as_u64().unwrap(), v[1].as_u64().unwrap(), v[2].as_u64().unwrap());
+        assert!(width <= 390, "{page}: the window is {width} px wide");
+        assert!(scroll <= width, "{page} scrolls sideways: {scroll} px of content in {width} px");
+        assert_eq!(off, 0, "{page}: {off} copy buttons are off screen");
+    }
+    let errors = severe_logs(&c).await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    c.close().await.unwrap();
+}
