@@ -29,6 +29,14 @@ pub struct Runbook {
     pub extra: Vec<(String, Value)>,
 }
 
+/// The `owner` line a missing-owner diagnostic suggests: a team named after
+/// the runbook's service where that makes a handle (`@checkout-oncall`).
+fn owner_example(service: &str) -> String {
+    let handle = service.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') && !service.is_empty();
+    let team = if handle { service } else { "payments" };
+    format!("owner: \"@{team}-oncall\"")
+}
+
 pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
     let config = &s.config.runbooks;
     let meta = if config.front_matter == "optional" { ctx.meta_or_heading(file) } else { ctx.meta(file) };
@@ -38,7 +46,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
         Some(folder) => folder,
         None => ctx.required("service", "runbook", "service: payments").map(|v| v.value).unwrap_or_default(),
     };
-    let owner = ctx.required("owner", "runbook", "owner: \"@payments\"").map(|v| v.value).unwrap_or_default();
+    let owner = ctx.required("owner", "runbook", &owner_example(&service)).map(|v| v.value).unwrap_or_default();
     let mut alerts = ctx.list("alerts");
     if alerts.is_empty() && config.alert_from_file_name && ctx.get("alerts").is_none() {
         let stem = file.path_id.rsplit('/').next().unwrap_or_default().to_string();
@@ -93,4 +101,14 @@ fn review(ctx: &mut Ctx, s: &Settings) -> (Option<NaiveDate>, bool) {
         );
     }
     (Some(date), stale)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_owner_example_names_the_service_when_it_makes_a_handle() {
+        assert_eq!(super::owner_example("checkout"), "owner: \"@checkout-oncall\"");
+        assert_eq!(super::owner_example("api gateway"), "owner: \"@payments-oncall\"");
+        assert_eq!(super::owner_example(""), "owner: \"@payments-oncall\"");
+    }
 }

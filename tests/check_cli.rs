@@ -90,7 +90,7 @@ fn github_format_annotates_the_diff() {
         text.contains("::warning file=content/runbooks/stale.md,line=5,col=16,title=W007 runbook-stale::This runbook was last reviewed on 2025-01-01, more than 180d ago: "),
         "{text}"
     );
-    assert!(text.contains("::error file=content/runbooks/no-owner.md,line=3,col=1,title=E007 key-missing::This runbook has no `owner`: add `owner: \"@payments\"` to the front matter.\n"), "{text}");
+    assert!(text.contains("::error file=content/runbooks/no-owner.md,line=3,col=1,title=E007 key-missing::This runbook has no `owner`: add `owner: \"@payments-oncall\"` to the front matter.\n"), "{text}");
     assert_eq!(text.lines().count(), 8);
     assert!(text.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ")));
 }
