@@ -87,3 +87,21 @@ fn clean_fixture_reads_twelve_hour_clocks_and_crlf() {
     assert_eq!(hm(crlf), ["10 23:40+00:00", "10 23:55+00:00", "11 00:30+00:00"]);
     assert_eq!(crlf.action_items[0].owner.as_ref().unwrap().text, "@platform");
 }
+
+/// At the autumn clock change the hour from 01:00 repeats: a time in it is its
+/// first occurrence (summer time), in the front matter and in a timeline table
+/// with a date column, and the durations run across the change.
+#[test]
+fn times_across_a_clock_change() {
+    let checked = check(&common::fixture("clock-changes"), today()).unwrap();
+    let twice = incident(&checked.site.incidents, "INC-32");
+    let t = &twice.times;
+    assert_eq!(t.started.unwrap().to_rfc3339(), "2025-10-26T01:30:00+01:00");
+    assert_eq!(t.acknowledged.unwrap().to_rfc3339(), "2025-10-26T01:45:00+01:00", "`UK time` is Europe/London");
+    assert_eq!(t.resolved.unwrap().to_rfc3339(), "2025-10-26T04:00:00+00:00");
+    assert_eq!((t.resolved.unwrap() - t.started.unwrap()).num_minutes(), 210);
+    assert_eq!(hm(twice), ["26 01:30+01:00", "26 01:40+01:00", "26 04:00+00:00"]);
+    // The spring change skips 01:00-02:00: that `started_at` is the one error.
+    let skipped: Vec<_> = checked.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.code.id())).collect();
+    assert_eq!(skipped, [("content/incidents/2025-03-30-skipped-jobs.md", 6, "E018")]);
+}
