@@ -64,7 +64,7 @@ rules! {
     ActionItemBadDue = ("E015", "action-item-bad-due", Error, "An action item's due date is not a real calendar date written `YYYY-MM-DD`."),
     ActionItemDueBeforeStart = ("E016", "action-item-due-before-start", Error, "An action item is due before the incident started."),
     ActionItemBadType = ("E017", "action-item-unknown-type", Error, "An action item's type is not one of the configured types."),
-    TimestampInvalid = ("E018", "timestamp-invalid", Error, "A timestamp is neither RFC 3339 nor `YYYY-MM-DD HH:MM` in a known time zone."),
+    TimestampInvalid = ("E018", "timestamp-invalid", Error, "A timestamp is neither RFC 3339 nor `YYYY-MM-DD HH:MM` in a known time zone, or names a local time that a daylight-saving change skips (in the front matter or the timeline)."),
     TimestampsOutOfOrder = ("E019", "timestamps-out-of-order", Error, "The incident's timestamps go backwards (started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved)."),
     ResolvedMissing = ("E020", "resolved-at-missing", Error, "A published post-mortem has no `resolved_at`."),
     SectionMissing = ("E021", "section-missing", Error, "A required section is missing (or sits at a heading level other than 2 or 3)."),

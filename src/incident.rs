@@ -384,6 +384,15 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
                 "start each entry with a time, as in `- 14:15 — alert fired` or a | Time | Event | table",
             );
         }
+        for &(offset, zone) in &incident.timeline.skipped.clone() {
+            let span = ctx.offset_span(offset, 5);
+            ctx.report(
+                span,
+                Code::TimestampInvalid,
+                format!("this entry's time does not exist in {}: a daylight-saving change skips it", zone.name()),
+                "check the hour, or write the entry in UTC (`01:30 UTC`)",
+            );
+        }
         for &i in &incident.timeline.backwards.clone() {
             let e = &incident.timeline.entries[i];
             let prev = &incident.timeline.entries[i - 1];

@@ -35,6 +35,14 @@ impl Zone {
         Tz::from_str(s).ok().or_else(|| Tz::from_str_insensitive(s).ok()).map(Zone::Named)
     }
 
+    /// The zone as messages name it: `Europe/London`, `+01:00`.
+    pub fn name(self) -> String {
+        match self {
+            Zone::Fixed(off) => off.to_string(),
+            Zone::Named(tz) => tz.name().to_string(),
+        }
+    }
+
     /// The instant a wall-clock time names in this zone. In a DST gap there is
     /// none; in a DST overlap the earlier one is taken.
     pub fn resolve(self, local: NaiveDateTime) -> Option<DateTime<FixedOffset>> {

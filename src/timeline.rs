@@ -21,6 +21,9 @@ pub struct Timeline {
     pub entries: Vec<Entry>,
     /// Indices of entries earlier than the entry before them.
     pub backwards: Vec<usize>,
+    /// Entries whose wall-clock time does not exist in their zone (a
+    /// daylight-saving change skips it): the file offset of the time, and the zone.
+    pub skipped: Vec<(usize, Zone)>,
 }
 
 /// The zone a timeline heading names: `Timeline (UTC)`, `Timeline (times in BST)`,
@@ -133,6 +136,7 @@ impl Cursor {
         let event = rest.trim_start().trim_start_matches(['—', '–', '-', ':', '|', '→', '>', '*', '_']).trim();
         let mut local = self.date.and_time(time);
         let Some(mut at) = zone.resolve(local) else {
+            self.out.skipped.push((offset + lead, zone));
             return;
         };
         if date.is_none() {
@@ -200,6 +204,16 @@ mod tests {
         let t = timeline("## Timeline\n- 23:50 — a\n- 00:10 — b\n- 00:05 — c\n", "2025-03-25 23:40");
         assert_eq!(times(&t), ["03-25 23:50+00:00", "03-26 00:10+00:00", "03-26 00:05+00:00"]);
         assert_eq!(t.backwards, vec![2]);
+    }
+
+    #[test]
+    fn a_time_the_spring_clock_change_skips_is_kept_aside() {
+        let md = "## Timeline (all times in Europe/London)\n- 00:45 — a\n- 01:30 — b\n- 02:10 — c\n";
+        let t = timeline(md, "2025-03-30T00:30:00Z");
+        assert_eq!(times(&t), ["03-30 00:45+00:00", "03-30 02:10+01:00"]);
+        let london = Zone::parse("Europe/London").unwrap();
+        assert_eq!(t.skipped, vec![(md.find("01:30").unwrap(), london)]);
+        assert_eq!(london.name(), "Europe/London");
     }
 
     #[test]

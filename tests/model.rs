@@ -101,7 +101,9 @@ fn times_across_a_clock_change() {
     assert_eq!(t.resolved.unwrap().to_rfc3339(), "2025-10-26T04:00:00+00:00");
     assert_eq!((t.resolved.unwrap() - t.started.unwrap()).num_minutes(), 210);
     assert_eq!(hm(twice), ["26 01:30+01:00", "26 01:40+01:00", "26 04:00+00:00"]);
-    // The spring change skips 01:00-02:00: that `started_at` is the one error.
-    let skipped: Vec<_> = checked.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.code.id())).collect();
-    assert_eq!(skipped, [("content/incidents/2025-03-30-skipped-jobs.md", 6, "E018")]);
+    // The spring change skips 01:00-02:00: a `started_at` or a timeline entry in it is an error.
+    let skipped: Vec<_> =
+        checked.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.column, d.code.id())).collect();
+    let file = "content/incidents/2025-03-30-skipped-jobs.md";
+    assert_eq!(skipped, [(file, 6, 13, "E018"), (file, 27, 3, "E018")]);
 }
