@@ -132,13 +132,18 @@ pub fn html(md: &str, base: usize, skip: Option<Range<usize>>, events: Option<Ve
 /// Every page shows its title above the body, so a body that opens with a
 /// level-1 heading (`# Title`, as most post-mortem and runbook templates do)
 /// would show it twice: that heading is left out of the HTML (not the search text).
+/// Raw HTML blocks before it (`<!-- markdownlint-disable -->`, a badge) do not
+/// count: the heading is still the first thing a reader sees.
 fn drop_leading_title(events: &mut Vec<(Event, Range<usize>)>) {
     let h1 = pulldown_cmark::HeadingLevel::H1;
-    if !matches!(events.first(), Some((Event::Start(Tag::Heading { level, .. }), _)) if *level == h1) {
+    let is_html =
+        |e: &Event| matches!(e, Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) | Event::Html(_));
+    let start = events.iter().position(|(e, _)| !is_html(e)).unwrap_or(events.len());
+    if !matches!(events.get(start), Some((Event::Start(Tag::Heading { level, .. }), _)) if *level == h1) {
         return;
     }
-    if let Some(end) = events.iter().position(|(e, _)| *e == Event::End(TagEnd::Heading(h1))) {
-        events.drain(..=end);
+    if let Some(len) = events[start..].iter().position(|(e, _)| *e == Event::End(TagEnd::Heading(h1))) {
+        events.drain(start..=start + len);
     }
 }
 
@@ -419,6 +424,8 @@ mod tests {
         let r = render("Intro.\n\n# Title\n", 0, None);
         assert!(r.before.contains("<h1 id=\"title\">"), "only a body's opening heading goes");
         assert!(render("## Summary\n", 0, None).before.starts_with("<h2"));
+        let r = render("<!-- markdownlint-disable MD041 -->\n\n# Title\n\n## Meaning\n", 0, None);
+        assert!(!r.before.contains("Title") && r.before.contains("<h2 id=\"meaning\">"), "{}", r.before);
     }
 
     #[test]
