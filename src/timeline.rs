@@ -3,7 +3,7 @@
 //! Times without a date take the date of `started_at`, rolling over midnight
 //! when they go back by more than 12 hours.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 
 use crate::markdown::{Block, BlockKind};
 use crate::time::{looks_like_date, parse_clock, parse_date, Zone};
@@ -135,7 +135,7 @@ impl Cursor {
         let (zone, rest) = entry_zone(&rest[used..]).map_or((self.zone, &rest[used..]), |(z, r)| (z, r));
         let event = rest.trim_start().trim_start_matches(['—', '–', '-', ':', '|', '→', '>', '*', '_']).trim();
         let mut local = self.date.and_time(time);
-        let Some(mut at) = zone.resolve(local) else {
+        let Some(mut at) = zone.resolve(local).or_else(|| self.past_midnight(date.is_none(), local, zone)) else {
             self.out.skipped.push((offset + lead, zone));
             return;
         };
@@ -144,7 +144,11 @@ impl Cursor {
                 if at < prev - Duration::hours(12) {
                     self.date = self.date.succ_opt().unwrap_or(self.date);
                     local = self.date.and_time(time);
-                    at = zone.resolve(local).unwrap_or(at);
+                    let Some(next_day) = zone.resolve(local) else {
+                        self.out.skipped.push((offset + lead, zone));
+                        return;
+                    };
+                    at = next_day;
                 }
             }
         }
@@ -153,6 +157,22 @@ impl Cursor {
         }
         self.prev = Some(at);
         self.out.entries.push(Entry { at, text: event.to_string(), offset: offset + lead });
+    }
+
+    /// An undated time that does not exist on the current day may still be
+    /// the next day's (a timeline past midnight, which `line` rolls over to
+    /// when a time goes back by more than 12 hours): that day's instant, with
+    /// the date moved on. The 12 hours are measured in the previous entry's offset.
+    fn past_midnight(&mut self, undated: bool, local: NaiveDateTime, zone: Zone) -> Option<DateTime<FixedOffset>> {
+        let prev = self.prev.filter(|_| undated)?;
+        let same_day = prev.offset().from_local_datetime(&local).single()?;
+        if same_day >= prev - Duration::hours(12) {
+            return None;
+        }
+        let next = self.date.succ_opt()?;
+        let at = zone.resolve(next.and_time(local.time()))?;
+        self.date = next;
+        Some(at)
     }
 }
 
@@ -214,6 +234,22 @@ mod tests {
         let london = Zone::parse("Europe/London").unwrap();
         assert_eq!(t.skipped, vec![(md.find("01:30").unwrap(), london)]);
         assert_eq!(london.name(), "Europe/London");
+        // Past midnight, an undated 01:30 is the next day's, which exists.
+        let md = "## Timeline (all times in Europe/London)\n- 20:00 — a\n- 23:50 — b\n- 01:30 — c\n";
+        let t = timeline(md, "2025-03-29T20:00:00Z");
+        assert_eq!(times(&t), ["03-29 20:00+00:00", "03-29 23:50+00:00"], "01:30 on the 30th does not exist");
+        assert_eq!(t.skipped, vec![(md.find("01:30").unwrap(), london)]);
+        assert!(t.backwards.is_empty(), "it was read as the 29th's 01:30, and flagged as going back");
+        let t = timeline(
+            "## Timeline (all times in Europe/London)\n- 20:00 — a\n- 23:50 — b\n- 01:30 — c\n",
+            "2025-03-30T19:00:00Z",
+        );
+        assert_eq!(
+            times(&t),
+            ["03-30 20:00+01:00", "03-30 23:50+01:00", "03-31 01:30+01:00"],
+            "the gap is on the 30th only"
+        );
+        assert!(t.skipped.is_empty() && t.backwards.is_empty());
     }
 
     #[test]
