@@ -220,6 +220,11 @@ fn times(ctx: &mut Ctx, zone: Zone) -> Times {
         let t = value.and_then(|v| match parse_timestamp(&v.value, zone) {
             Ok(t) => Some(t),
             Err(e) => {
+                let message = if e == TimestampError::Gap {
+                    format!("`{key}` names a local time that does not exist: `{}`", quote(&v.value, 40))
+                } else {
+                    format!("`{key}` is not a timestamp debrief can read: `{}`", quote(&v.value, 40))
+                };
                 let (code, help) = match e {
                     TimestampError::DateOnly => {
                         (Code::TimestampInvalid, format!("add the time of day: `{key}: {} 14:15`", v.value.trim()))
@@ -238,12 +243,7 @@ fn times(ctx: &mut Ctx, zone: Zone) -> Times {
                         "write RFC 3339 (2025-03-25T14:15:00Z) or `YYYY-MM-DD HH:MM`".to_string(),
                     ),
                 };
-                ctx.report(
-                    v.span,
-                    code,
-                    format!("`{key}` is not a timestamp debrief can read: `{}`", quote(&v.value, 40)),
-                    help,
-                );
+                ctx.report(v.span, code, message, help);
                 None
             }
         });
