@@ -384,7 +384,7 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
                 "start each entry with a time, as in `- 14:15 — alert fired` or a | Time | Event | table",
             );
         }
-        for &(offset, zone) in &incident.timeline.skipped.clone() {
+        for &(offset, zone) in &incident.timeline.skipped {
             let span = ctx.offset_span(offset, 5);
             ctx.report(
                 span,
@@ -393,7 +393,7 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
                 "check the hour, or write the entry in UTC (`01:30 UTC`)",
             );
         }
-        for &i in &incident.timeline.backwards.clone() {
+        for &i in &incident.timeline.backwards {
             let e = &incident.timeline.entries[i];
             let prev = &incident.timeline.entries[i - 1];
             let span = ctx.offset_span(e.offset, 5);

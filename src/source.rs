@@ -155,14 +155,17 @@ fn symlink_stays_inside(path: &Path, site_root: &Path) -> bool {
     fs::canonicalize(path).map(|p| p.starts_with(site_root)).unwrap_or(false)
 }
 
+/// A document's kind and `path_id` from its path (`content/runbooks/svc/x.md`
+/// is a runbook, `svc/x`); `None` outside the four kinds' folders.
+pub fn kind_and_id(rel: &str) -> Option<(Kind, &str)> {
+    let under_content = rel.strip_prefix("content/").unwrap_or(rel);
+    let (folder, rest) = under_content.split_once('/').unwrap_or(("", under_content));
+    Some((Kind::from_folder(folder)?, rest.trim_end_matches(".md")))
+}
+
 /// Reads and decodes one listed file; a file that cannot be used becomes a diagnostic.
 pub fn read(rel: &str, path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
-    let under_content = rel.strip_prefix("content/").unwrap_or(rel);
-    let (folder, rest) = match under_content.split_once('/') {
-        Some(split) => split,
-        None => ("", under_content),
-    };
-    let Some(kind) = Kind::from_folder(folder) else {
+    let Some((kind, path_id)) = kind_and_id(rel) else {
         return Err(Box::new(file_level(
             rel,
             Code::FileIgnored,
@@ -187,7 +190,7 @@ pub fn read(rel: &str, path: &Path) -> Result<SourceFile, Box<Diagnostic>> {
             "add front matter and content, or delete the file",
         )));
     }
-    Ok(SourceFile { rel_path: rel.to_string(), kind, path_id: rest.trim_end_matches(".md").to_string(), text })
+    Ok(SourceFile { rel_path: rel.to_string(), kind, path_id: path_id.to_string(), text })
 }
 
 /// Threads that read files ahead of the ones that use them. On a cold page

@@ -3,7 +3,7 @@
 //! Times without a date take the date of `started_at`, rolling over midnight
 //! when they go back by more than 12 hours.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 
 use crate::markdown::{Block, BlockKind};
 use crate::time::{looks_like_date, parse_clock, parse_date, Zone};
@@ -134,24 +134,13 @@ impl Cursor {
         };
         let (zone, rest) = entry_zone(&rest[used..]).map_or((self.zone, &rest[used..]), |(z, r)| (z, r));
         let event = rest.trim_start().trim_start_matches(['—', '–', '-', ':', '|', '→', '>', '*', '_']).trim();
-        let mut local = self.date.and_time(time);
-        let Some(mut at) = zone.resolve(local).or_else(|| self.past_midnight(date.is_none(), local, zone)) else {
+        if date.is_none() && self.past_midnight(time, zone) {
+            self.date = self.date.succ_opt().unwrap_or(self.date);
+        }
+        let Some(at) = zone.resolve(self.date.and_time(time)) else {
             self.out.skipped.push((offset + lead, zone));
             return;
         };
-        if date.is_none() {
-            if let Some(prev) = self.prev {
-                if at < prev - Duration::hours(12) {
-                    self.date = self.date.succ_opt().unwrap_or(self.date);
-                    local = self.date.and_time(time);
-                    let Some(next_day) = zone.resolve(local) else {
-                        self.out.skipped.push((offset + lead, zone));
-                        return;
-                    };
-                    at = next_day;
-                }
-            }
-        }
         if self.prev.is_some_and(|p| at < p) {
             self.out.backwards.push(self.out.entries.len());
         }
@@ -159,20 +148,14 @@ impl Cursor {
         self.out.entries.push(Entry { at, text: event.to_string(), offset: offset + lead });
     }
 
-    /// An undated time that does not exist on the current day may still be
-    /// the next day's (a timeline past midnight, which `line` rolls over to
-    /// when a time goes back by more than 12 hours): that day's instant, with
-    /// the date moved on. The 12 hours are measured in the previous entry's offset.
-    fn past_midnight(&mut self, undated: bool, local: NaiveDateTime, zone: Zone) -> Option<DateTime<FixedOffset>> {
-        let prev = self.prev.filter(|_| undated)?;
-        let same_day = prev.offset().from_local_datetime(&local).single()?;
-        if same_day >= prev - Duration::hours(12) {
-            return None;
-        }
-        let next = self.date.succ_opt()?;
-        let at = zone.resolve(next.and_time(local.time()))?;
-        self.date = next;
-        Some(at)
+    /// Whether an undated time belongs to the next day: it goes back by more
+    /// than 12 hours from the entry before. A time a clock change skips on the
+    /// current day is measured in the previous entry's offset.
+    fn past_midnight(&self, time: NaiveTime, zone: Zone) -> bool {
+        let Some(prev) = self.prev else { return false };
+        let local = self.date.and_time(time);
+        let same_day = zone.resolve(local).or_else(|| prev.offset().from_local_datetime(&local).single());
+        same_day.is_some_and(|at| at < prev - Duration::hours(12))
     }
 }
 

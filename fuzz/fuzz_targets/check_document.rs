@@ -50,18 +50,12 @@ fuzz_target!(|text: &str| {
 });
 
 fn check_each_kind(text: &str, settings: &debrief::settings::Settings) {
-    for (rel, kind) in [
-        ("content/incidents/x.md", debrief::source::Kind::Incident),
-        ("content/runbooks/svc/HighErrorRate.md", debrief::source::Kind::Runbook),
-        ("content/status/x.md", debrief::source::Kind::Status),
-        ("content/pages/x.md", debrief::source::Kind::Page),
-    ] {
-        let file = debrief::source::SourceFile {
-            rel_path: rel.into(),
-            kind,
-            path_id: rel.split('/').skip(2).collect::<Vec<_>>().join("/").trim_end_matches(".md").into(),
-            text: text.to_string(),
-        };
+    for rel in
+        ["content/incidents/x.md", "content/runbooks/svc/HighErrorRate.md", "content/status/x.md", "content/pages/x.md"]
+    {
+        let (kind, path_id) = debrief::source::kind_and_id(rel).expect("a document path");
+        let file =
+            debrief::source::SourceFile { rel_path: rel.into(), kind, path_id: path_id.into(), text: text.to_string() };
         let check = || debrief::check::parse_file(&file, settings, debrief::render::Bodies::Html);
         let Some((_, diags)) = pulldown_panics_tolerated(check) else {
             return;

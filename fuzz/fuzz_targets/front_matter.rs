@@ -12,16 +12,10 @@ fuzz_target!(|text: &str| {
         }
     }
     let settings = debrief_fuzz_settings();
-    for (rel, kind) in [
-        ("content/incidents/x.md", debrief::source::Kind::Incident),
-        ("content/runbooks/svc/x.md", debrief::source::Kind::Runbook),
-    ] {
-        let file = debrief::source::SourceFile {
-            rel_path: rel.into(),
-            kind,
-            path_id: rel.split('/').skip(2).collect::<Vec<_>>().join("/").trim_end_matches(".md").into(),
-            text: text.to_string(),
-        };
+    for rel in ["content/incidents/x.md", "content/runbooks/svc/x.md"] {
+        let (kind, path_id) = debrief::source::kind_and_id(rel).expect("a document path");
+        let file =
+            debrief::source::SourceFile { rel_path: rel.into(), kind, path_id: path_id.into(), text: text.to_string() };
         let _ = debrief::check::parse_file(&file, &settings, debrief::render::Bodies::Skip);
     }
 });
