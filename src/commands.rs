@@ -67,6 +67,7 @@ pub fn check(opts: &CheckOptions) -> u8 {
     let run = check::RunOptions {
         changed_since: opts.changed_since.clone(),
         alert_rules: opts.alert_rules.clone(),
+        diagnostics_only: true,
         ..check::RunOptions::default()
     };
     match check::run(&opts.site_dir, today, &run) {

@@ -84,6 +84,26 @@ pub enum Document {
 }
 
 impl Document {
+    /// Drops what only pages, trends and stats use (a post-mortem's timeline
+    /// and action items, summaries, unknown keys), keeping what the rules
+    /// across documents (`validate`) and git read: ids, references, alerts,
+    /// commits, times.
+    pub fn shed(&mut self) {
+        match self {
+            Document::Incident(i) => {
+                i.timeline.entries = Vec::new();
+                i.action_items = Vec::new();
+                i.extra = Vec::new();
+                i.meta.summary = String::new();
+            }
+            Document::Runbook(r) => {
+                r.extra = Vec::new();
+                r.meta.summary = String::new();
+            }
+            Document::Status(_) | Document::Page(_) => {}
+        }
+    }
+
     pub fn meta_mut(&mut self) -> &mut crate::document::Meta {
         match self {
             Document::Incident(d) => &mut d.meta,

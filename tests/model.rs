@@ -107,3 +107,32 @@ fn times_across_a_clock_change() {
     let file = "content/incidents/2025-03-30-skipped-jobs.md";
     assert_eq!(skipped, [(file, 6, 13, "E018"), (file, 27, 3, "E018")]);
 }
+
+/// `debrief check` drops each document's timeline and action items once it is
+/// checked (`RunOptions::diagnostics_only`): no diagnostic may depend on them
+/// after that, on any fixture.
+#[test]
+fn a_check_that_sheds_the_model_finds_the_same_problems() {
+    use debrief::check::{run, RunOptions};
+    let fixtures = std::fs::read_dir(common::root().join("tests/fixtures")).unwrap();
+    let mut sites: Vec<_> = fixtures.map(|e| e.unwrap().path()).filter(|p| p.join("content").is_dir()).collect();
+    sites.push(common::root());
+    sites.sort();
+    assert!(sites.len() > 15, "only {} sites", sites.len());
+    let mut compared = 0;
+    for site in &sites {
+        let full = run(site, today(), &RunOptions::default());
+        let shed = run(site, today(), &RunOptions { diagnostics_only: true, ..RunOptions::default() });
+        match (full, shed) {
+            (Ok(full), Ok(shed)) => {
+                assert_eq!(full.diagnostics, shed.diagnostics, "{}", site.display());
+                assert_eq!(full.files_checked, shed.files_checked, "{}", site.display());
+                assert!(shed.site.incidents.iter().all(|i| i.action_items.is_empty() && i.timeline.entries.is_empty()));
+                compared += 1;
+            }
+            (Err(_), Err(_)) => {}
+            (full, shed) => panic!("{}: {:?} against {:?}", site.display(), full.is_ok(), shed.is_ok()),
+        }
+    }
+    assert!(compared > 15, "only {compared} sites checked");
+}
