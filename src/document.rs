@@ -426,18 +426,30 @@ impl<'a> Ctx<'a> {
 
     /// A list of text values; one scalar is read as a list of one.
     pub fn list(&mut self, key: &str) -> Vec<Spanned> {
+        // `list_of` passes the key itself as the path of a lone scalar, and `key.N` for an item.
+        self.list_of(key, |ctx, value, path| {
+            let span = if path == key { ctx.value_span(key) } else { ctx.key_span(path) };
+            Spanned { value, span }
+        })
+    }
+
+    /// `list` without positions, for lists no later rule points into
+    /// (services, tags): a post-mortem then keeps no copy of their lines.
+    pub fn texts(&mut self, key: &str) -> Vec<String> {
+        self.list_of(key, |_, value, _| value)
+    }
+
+    fn list_of<T>(&mut self, key: &str, make: impl Fn(&Self, String, &str) -> T) -> Vec<T> {
         let Some(value) = self.get(key).cloned() else {
             return Vec::new();
         };
         match value {
             Value::Seq(items) => {
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     let path = format!("{key}.{i}");
                     match self.scalar(item, &path) {
-                        Some(s) if !s.trim().is_empty() => {
-                            out.push(Spanned { value: s.trim().to_string(), span: self.key_span(&path) })
-                        }
+                        Some(s) if !s.trim().is_empty() => out.push(make(self, s.trim().to_string(), &path)),
                         Some(_) => {}
                         None => {
                             let span = self.key_span(&path);
@@ -454,7 +466,7 @@ impl<'a> Ctx<'a> {
             }
             other if other.is_empty() => Vec::new(),
             other => match self.scalar(&other, key) {
-                Some(s) => vec![Spanned { value: s.trim().to_string(), span: self.value_span(key) }],
+                Some(s) => vec![make(self, s.trim().to_string(), key)],
                 None => {
                     let span = self.value_span(key);
                     self.report(
@@ -664,8 +676,26 @@ mod tests {
         assert_eq!(ctx.text("id").as_deref(), Some("007"));
         let commits: Vec<String> = ctx.list("root_cause.commits").into_iter().map(|s| s.value).collect();
         assert_eq!(commits, ["1384520e20", "12345678"]);
-        let services: Vec<String> = ctx.list("services").into_iter().map(|s| s.value).collect();
+        let services: Vec<String> = ctx.texts("services");
         assert_eq!(services, ["1e3"]);
+    }
+
+    #[test]
+    fn texts_are_the_values_of_list_and_report_the_same() {
+        let text = "---\ntitle: x\ntags: [a, \" b \", [c], \"\"]\nservices: one\nextra:\n  - {k: v}\n  - two\n---\n";
+        for key in ["tags", "services", "extra", "missing"] {
+            let (f1, f2) = (file(text), file(text));
+            let (mut a, mut b) = (Ctx::open(&f1).unwrap(), Ctx::open(&f2).unwrap());
+            let values: Vec<String> = a.list(key).into_iter().map(|s| s.value).collect();
+            assert_eq!(b.texts(key), values, "{key}");
+            let found = |c: &Ctx| c.diags.iter().map(|d| (d.line, d.column, d.code)).collect::<Vec<_>>();
+            assert_eq!(found(&a), found(&b), "{key}");
+        }
+        let f = file(text);
+        let mut ctx = Ctx::open(&f).unwrap();
+        assert_eq!(ctx.texts("tags"), ["a", "b"]);
+        assert_eq!(ctx.texts("services"), ["one"]);
+        assert_eq!(ctx.diags.len(), 1, "the nested list in tags");
     }
 
     #[test]

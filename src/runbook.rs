@@ -67,7 +67,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
         if ctx.root.get("last_reviewed").is_some() { ctx.value_span("last_reviewed") } else { ctx.end_span() };
     let (last_reviewed, stale) = review(ctx, s);
     let extra = ctx.unknown_keys("", KNOWN_KEYS);
-    let tags = ctx.list("tags").into_iter().map(|t| t.value).collect();
+    let tags = ctx.texts("tags");
     let sections = ctx.body.sections();
     ctx.required_sections(&sections, &s.runbook_sections, &s.config.runbooks.required_sections, "runbook", |display| {
         format!("write the {display} steps a responder should follow")
