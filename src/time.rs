@@ -174,6 +174,19 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
 }
 
+/// `2025-03-25`, as `NaiveDate`'s `Display` writes it for years 0–9999, without
+/// its formatter: every row of every list page shows a date.
+pub fn iso_date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    let year = d.year();
+    if !(0..=9999).contains(&year) {
+        return d.to_string();
+    }
+    let (y, m, day) = (year as u32, d.month(), d.day());
+    let digits = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10, 10, m / 10, m % 10, 10, day / 10, day % 10];
+    digits.iter().map(|&n| if n == 10 { '-' } else { char::from(b'0' + n as u8) }).collect()
+}
+
 /// True when `s` has the shape `YYYY-MM-DD`, whether or not the date exists.
 pub fn looks_like_date(s: &str) -> bool {
     let b = s.trim().as_bytes();
@@ -309,6 +322,23 @@ pub fn parse_today_flag(s: &str) -> Result<NaiveDate, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn iso_date_writes_what_display_writes() {
+        for (y, m, d) in [
+            (2025, 3, 25),
+            (1999, 12, 31),
+            (2000, 1, 1),
+            (9, 2, 3),
+            (0, 1, 1),
+            (9999, 12, 31),
+            (-1, 1, 1),
+            (10000, 1, 1),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(super::iso_date(date), date.to_string());
+        }
+    }
+
     use super::*;
 
     fn utc(s: &str) -> String {

@@ -28,7 +28,12 @@ fn segment(s: &str) -> String {
             dash = true;
         }
     }
-    out.trim_matches('-').to_string()
+    // Only a `-` written at an end needs trimming: no new string otherwise
+    // (a large site makes one for every service and tag link of every row).
+    match out.trim_matches('-') {
+        trimmed if trimmed.len() == out.len() => out,
+        trimmed => trimmed.to_string(),
+    }
 }
 
 /// An alert name is used as-is in `/alerts/<AlertName>/`, so it may only hold

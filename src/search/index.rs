@@ -35,8 +35,9 @@ const SHARD_BYTES: usize = 10_000;
 const SNIPPET_BYTES: usize = 1_000;
 
 /// Results are stored this many to a file: fewer files to write (each costs
-/// as much as a page), at a few kB more for a query's first results.
-const DOCS_PER_FILE: usize = 4;
+/// as much as a page: at 4, they were a fifth of a large site's files), at
+/// about 9 kB a file, so a query's first 8 results load at most 72 kB.
+const DOCS_PER_FILE: usize = 8;
 
 /// Documents whose terms are held at once while inverting.
 const BATCH: usize = 2048;
@@ -665,20 +666,24 @@ mod tests {
         a.services = vec!["storage"];
         let b = entry(Kind::Incident, "Outage \"quoted\" </script>", "Line one\n\n  line   two");
         let mut entries = vec![a, b];
-        entries.extend((0..5).map(|n| entry(Kind::Page, ["p0", "p1", "p2", "p3", "p4"][n], "page")));
+        const PAGES: [&str; 10] = ["p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"];
+        entries.extend(PAGES.iter().map(|p| entry(Kind::Page, p, "page")));
         let files = build_files(&entries);
         assert_eq!(files, build_files(&entries));
         let text = |p: &str| String::from_utf8(files.iter().find(|f| f.path == p).unwrap().bytes.clone()).unwrap();
         let manifest = text("search/index.js");
         assert!(manifest.starts_with("debriefSearch.manifest({\"version\":1,"), "{manifest}");
-        assert!(manifest.contains("\"docs\":7,\"perFile\":4,"), "{manifest}");
-        assert!(manifest.contains("\"kinds\":[[\"runbook\",0,1],[\"incident\",1,2],[\"page\",2,7]]"), "{manifest}");
+        assert!(manifest.contains(&format!("\"docs\":12,\"perFile\":{DOCS_PER_FILE},")), "{manifest}");
+        assert!(manifest.contains("\"kinds\":[[\"runbook\",0,1],[\"incident\",1,2],[\"page\",2,12]]"), "{manifest}");
         assert!(manifest.contains("\"severities\":[\"SEV-2\"]"), "{manifest}");
         let docs = text("search/d/0.js");
         assert!(docs.starts_with("debriefSearch.docs(0,[{\"k\":\"runbook\",\"t\":\"Disk full\""), "{docs}");
         assert!(docs.contains(r#""t":"Outage \"quoted\" </script>""#), "{docs}");
         assert!(docs.contains(r#""x":"Line one\nline two""#), "{docs}");
-        assert!(text("search/d/1.js").contains(r#""t":"p2""#), "four documents a file");
+        // Document DOCS_PER_FILE (the page p{DOCS_PER_FILE - 2}) opens the second file.
+        let second = text("search/d/1.js");
+        assert!(second.contains(&format!(r#""t":"p{}""#, DOCS_PER_FILE - 2)), "{second}");
+        assert!(!second.contains(&format!(r#""t":"p{}""#, DOCS_PER_FILE - 3)), "{second}");
         let long = "word ".repeat(400);
         let snippet = snippet_text(&long);
         assert!(snippet.ends_with("word …") && snippet.len() <= SNIPPET_BYTES + 4, "cut on a word: {snippet}");

@@ -40,8 +40,9 @@ pub mod dir {
     pub fn tag(name: &str) -> String {
         format!("tags/{}", term(name))
     }
+    pub const SEVERITIES: &str = "incidents/severity";
     pub fn severity(id: &str) -> String {
-        format!("incidents/severity/{}", term(id))
+        format!("{SEVERITIES}/{}", term(id))
     }
     pub fn year(year: i32) -> String {
         format!("incidents/year/{year}")
@@ -66,7 +67,8 @@ fn depth(dir: &str) -> usize {
     if dir.is_empty() {
         0
     } else {
-        dir.split('/').count()
+        // Counting bytes, not splitting: a large site asks this for every link it makes.
+        1 + dir.bytes().filter(|&b| b == b'/').count()
     }
 }
 
@@ -82,23 +84,29 @@ impl Linker {
 
     /// The relative link from the page in `from` to the page in `to`.
     pub fn page(&self, from: &str, to: &str) -> String {
-        // One allocation: a list page makes several links per row.
+        self.page_in(from, to, "")
+    }
+
+    /// `page(from, "{folder}/{name}")`, without making that path first: a
+    /// list page makes several such links per row. An empty `name` links to `folder`.
+    pub fn page_in(&self, from: &str, folder: &str, name: &str) -> String {
         let up = depth(from);
-        let mut link = String::with_capacity(3 * up + to.len() + "/index.html".len());
+        let mut link = String::with_capacity(3 * up + folder.len() + 1 + name.len() + "/index.html".len());
         for _ in 0..up {
             link.push_str("../");
         }
-        match (self.pretty, to.is_empty()) {
+        let to_root = folder.is_empty() && name.is_empty();
+        match (self.pretty, to_root) {
             (true, true) if up == 0 => link.push_str("./"),
             (true, true) => {}
-            (true, false) => {
-                link.push_str(to);
-                link.push('/');
-            }
             (false, true) => link.push_str("index.html"),
-            (false, false) => {
-                link.push_str(to);
-                link.push_str("/index.html");
+            (pretty, false) => {
+                link.push_str(folder);
+                if !folder.is_empty() && !name.is_empty() {
+                    link.push('/');
+                }
+                link.push_str(name);
+                link.push_str(if pretty { "/" } else { "/index.html" });
             }
         }
         link
@@ -133,6 +141,22 @@ mod tests {
         assert_eq!(l.page("", ""), "./");
         assert_eq!(l.page("incidents", ""), "../");
         assert_eq!(l.page("incidents", "runbooks/x"), "../runbooks/x/");
+    }
+
+    #[test]
+    fn a_link_into_a_folder_is_the_link_to_its_path() {
+        for pretty in [false, true] {
+            let l = Linker { pretty };
+            for from in ["", "incidents", "services/db/page/2"] {
+                for (folder, name) in
+                    [("incidents", "inc-1"), ("incidents/severity", "sev-1"), ("services", ""), ("", "")]
+                {
+                    let path = [folder, name].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("/");
+                    assert_eq!(l.page_in(from, folder, name), l.page(from, &path), "{pretty} {from} {folder} {name}");
+                }
+            }
+        }
+        assert_eq!(Linker { pretty: false }.page_in("tags/x", "services", "db"), "../../services/db/index.html");
     }
 
     #[test]

@@ -185,11 +185,15 @@ impl<'a> Index<'a> {
 
     fn severity(&self, from: &str, id: &Option<String>, rank: Option<usize>) -> Option<Severity> {
         let id = id.as_ref()?;
-        Some(Severity { id: id.clone(), class: severity_class(rank), href: self.linker.page(from, &dir::severity(id)) })
+        let href = self.linker.page_in(from, dir::SEVERITIES, &dir::term(id));
+        Some(Severity { id: id.clone(), class: severity_class(rank), href })
     }
 
     fn service_links(&self, from: &str, names: &[String]) -> Vec<Link> {
-        names.iter().map(|n| Link { text: n.clone(), href: self.linker.page(from, &dir::service(n)) }).collect()
+        names
+            .iter()
+            .map(|n| Link { text: n.clone(), href: self.linker.page_in(from, dir::SERVICES, &dir::term(n)) })
+            .collect()
     }
 
     fn item_counts(&self, i: &Incident) -> (usize, usize) {
@@ -203,10 +207,10 @@ impl<'a> Index<'a> {
         IncidentRow {
             id: i.meta.id.clone(),
             title: i.meta.title.clone(),
-            href: self.linker.page(from, &dir::incident(&i.meta.slug)),
+            href: self.linker.page_in(from, dir::INCIDENTS, &i.meta.slug),
             severity: self.severity(from, &i.severity, i.severity_rank),
             services: self.service_links(from, &i.services),
-            date: started.map(|d| d.to_string()).unwrap_or_default(),
+            date: started.map(crate::time::iso_date).unwrap_or_default(),
             year: started.map_or(0, |d| d.year()),
             duration: duration_between(i.times.started, i.times.resolved).map(human_duration),
             status: status_label(i.status).into(),
@@ -882,7 +886,11 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> anyhow::Result<IncidentPage<'a
         severity: ix.severity(&from, &i.severity, i.severity_rank),
         status: status_label(i.status).into(),
         services: ix.service_links(&from, &i.services),
-        tags: i.tags.iter().map(|t| Link { text: t.clone(), href: ix.linker.page(&from, &dir::tag(t)) }).collect(),
+        tags: i
+            .tags
+            .iter()
+            .map(|t| Link { text: t.clone(), href: ix.linker.page_in(&from, dir::TAGS, &dir::term(t)) })
+            .collect(),
         detected_by: i.detected_by.clone(),
         root_cause_category: i.root_cause_category.clone(),
         commander: i.commander.clone(),
@@ -913,7 +921,7 @@ fn incident_page<'a>(ix: &Index<'a>, n: usize) -> anyhow::Result<IncidentPage<'a
                 SimilarView {
                     link: link_incident(o),
                     id: o.meta.id.clone(),
-                    date: o.start_date().map(|d| d.to_string()).unwrap_or_default(),
+                    date: o.start_date().map(crate::time::iso_date).unwrap_or_default(),
                     reason: s.reason.clone(),
                 }
             })
