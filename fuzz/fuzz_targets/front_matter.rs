@@ -9,6 +9,7 @@ fuzz_target!(|text: &str| {
         let _ = debrief::yaml::parse(yaml);
         if let Some(fast) = debrief::yaml::simple::parse(yaml) {
             assert_eq!(Ok(fast), debrief::yaml::parse_with_serde(yaml), "the simple YAML reader disagrees");
+            assert_eq!(debrief::yaml::placed_positions_agree(yaml), Some(true), "the simple reader misplaces a key");
         }
     }
     let settings = debrief_fuzz_settings();

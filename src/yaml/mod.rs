@@ -135,6 +135,11 @@ impl<'t> Positions<'t> {
         Positions { text, keys: std::cell::OnceCell::new() }
     }
 
+    /// Positions the simple reader found while reading `text`.
+    fn placed(text: &'t str, keys: KeyPositions) -> Positions<'t> {
+        Positions { text, keys: std::cell::OnceCell::from(keys) }
+    }
+
     fn keys(&self) -> &KeyPositions {
         self.keys.get_or_init(|| scan(self.text))
     }
@@ -189,11 +194,17 @@ pub struct Parsed<'t> {
 }
 
 pub fn parse(text: &str) -> Result<Parsed<'_>, YamlError> {
-    let (root, numbers_as_written) = match simple::parse(text) {
-        Some(root) => (root, true),
-        None => (parse_with_serde(text)?, false),
-    };
-    Ok(Parsed { root, positions: Positions::new(text), numbers_as_written })
+    Ok(match simple::parse_placed(text) {
+        Some((root, keys)) => Parsed { root, positions: Positions::placed(text, keys), numbers_as_written: true },
+        None => Parsed { root: parse_with_serde(text)?, positions: Positions::new(text), numbers_as_written: false },
+    })
+}
+
+/// For the tests and the `front_matter` fuzz target: where the simple reader
+/// reads `text`, whether the positions it recorded are the line scan's.
+#[doc(hidden)]
+pub fn placed_positions_agree(text: &str) -> Option<bool> {
+    simple::parse_placed(text).map(|(_, keys)| keys == scan(text))
 }
 
 /// The value serde_yaml reads; `simple` must agree with it wherever it answers.
@@ -466,6 +477,37 @@ fn flow_item(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_simple_reader_places_keys_where_the_scan_does() {
+        let cases = [
+            "title: x\nid: INC-1 # a comment\nservices: [api, \"db\" , web]\n",
+            "a:\n  b: 1\n  c:\n    - x\n    - [y, z]\n    - k: v\n      l: w # note\n  d: 'it''s'\n",
+            "a:\n- b: 1\n  c: 2\n- 3\nd: 3\n",
+            "runbooks:\n  - payments/high-error-rate\n\n  # later\n  - \"db/replica lag\"\nrelated: []\n",
+            "title: Ünïcödé — dash\nsummary: \"a # not a comment\"\nnull_key:\nempty: ''\n",
+            "root_cause:\n  category: deploy\n  commits: [abc1234, def5678]\nx: 1\r\ny: 2\r\n",
+            "  indented: map\n  second: line\n",
+        ];
+        for text in cases {
+            assert_eq!(placed_positions_agree(text), Some(true), "{text:?}");
+        }
+        // Every front matter of the example site and the fixtures.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut read = 0;
+        for dir in [root.join("content"), root.join("tests/fixtures")] {
+            for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
+                let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+                let Ok(split) = crate::document::split(&text) else { continue };
+                let yaml = &text[split.yaml_start..split.yaml_end];
+                if let Some(agree) = placed_positions_agree(yaml) {
+                    assert!(agree, "{}", entry.path().display());
+                    read += 1;
+                }
+            }
+        }
+        assert!(read > 50, "only {read} front matters read");
+    }
 
     #[test]
     fn path_keys_hash_the_dotted_path() {

@@ -9,7 +9,7 @@
 //! converted; that was a quarter of a whole `check`. Front matter is small
 //! and regular, so one pass over its lines does.
 
-use super::Value;
+use super::{pos, scan_flow, strip_comment, KeyPositions, PathKey, Value};
 
 /// Beyond these sizes the text is not ordinary front matter; serde_yaml reads it.
 const MAX_TEXT: usize = 64 * 1024;
@@ -17,11 +17,19 @@ const MAX_DEPTH: usize = 32;
 const MAX_KEYS: usize = 128;
 
 pub fn parse(text: &str) -> Option<Value> {
+    parse_placed(text).map(|(root, _)| root)
+}
+
+/// `parse`, with where each key, value and item is written: the map the
+/// line scan (`super::scan`) makes of the same text, made in this pass
+/// instead of a second one. A test holds the two equal on every input this
+/// reader accepts.
+pub(super) fn parse_placed(text: &str) -> Option<(Value, KeyPositions)> {
     if text.len() > MAX_TEXT || has_unusual_chars(text) {
         return None;
     }
     let mut lines = Vec::with_capacity(32);
-    for raw in text.split('\n') {
+    for (i, raw) in text.split('\n').enumerate() {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         // YAML reads a lone CR as a line break, even inside a comment.
         if raw.contains('\r') {
@@ -35,16 +43,17 @@ pub fn parse(text: &str) -> Option<Value> {
         if indent == 0 && (content.starts_with("---") || content.starts_with("...")) {
             return None;
         }
-        lines.push(Line { indent, text: content });
+        lines.push(Line { indent, text: content, raw, no: i + 1 });
     }
     let first = lines.first()?;
     if is_item(first.text) {
         return None;
     }
     let indent = first.indent;
-    let mut reader = Reader { lines, next: 0, depth: 0 };
-    let root = reader.map(indent)?;
-    (reader.next == reader.lines.len()).then_some(root)
+    let out = KeyPositions::with_capacity_and_hasher(text.len() / 16, Default::default());
+    let mut reader = Reader { lines, next: 0, depth: 0, out };
+    let root = reader.map(indent, PathKey::ROOT)?;
+    (reader.next == reader.lines.len()).then_some((root, reader.out))
 }
 
 /// Tabs, control characters, byte-order marks and the line separators YAML 1.1
@@ -64,12 +73,23 @@ fn has_unusual_chars(text: &str) -> bool {
 struct Line<'t> {
     indent: usize,
     text: &'t str,
+    /// The whole line (`text` is its end) and its number, for positions.
+    raw: &'t str,
+    no: usize,
+}
+
+impl Line<'_> {
+    /// The byte offset of `part` (a slice of `text`) in the line.
+    fn offset(&self, part: &str) -> usize {
+        self.raw.len() - (self.text.len() - (part.as_ptr() as usize - self.text.as_ptr() as usize))
+    }
 }
 
 struct Reader<'t> {
     lines: Vec<Line<'t>>,
     next: usize,
     depth: usize,
+    out: KeyPositions,
 }
 
 fn is_item(text: &str) -> bool {
@@ -77,7 +97,7 @@ fn is_item(text: &str) -> bool {
 }
 
 impl<'t> Reader<'t> {
-    fn map(&mut self, indent: usize) -> Option<Value> {
+    fn map(&mut self, indent: usize, path: PathKey) -> Option<Value> {
         self.enter()?;
         let mut entries: Vec<(String, Value)> = Vec::new();
         while let Some(line) = self.lines.get(self.next) {
@@ -91,15 +111,32 @@ impl<'t> Reader<'t> {
             if entries.iter().any(|(k, _)| k == key) {
                 return None;
             }
+            let key_path = path.child(key);
+            self.place_key(key_path, key, rest);
             self.next += 1;
-            let value = self.value_after(rest, indent)?;
+            let value = self.value_after(rest, indent, key_path)?;
             entries.push((key.to_string(), value));
         }
         self.depth -= 1;
         Some(Value::Map(entries))
     }
 
-    fn seq(&mut self, indent: usize) -> Option<Value> {
+    /// Records the key on the current line and its value (`rest`, after the
+    /// colon), as `Scanner::node` does.
+    fn place_key(&mut self, path: PathKey, key: &str, rest: &str) {
+        let line = &self.lines[self.next];
+        let value_text = rest.trim_start_matches(' ');
+        let vstart = line.offset(value_text);
+        let value = strip_comment(&line.raw[vstart..]);
+        let key_pos = pos(line.raw, line.no, line.offset(key), key);
+        let value_pos = (!value.is_empty()).then(|| pos(line.raw, line.no, vstart, value));
+        self.out.insert(path.hash, (key_pos, value_pos));
+        if value.starts_with('[') {
+            scan_flow(line.raw, vstart, path, line.no, &mut self.out);
+        }
+    }
+
+    fn seq(&mut self, indent: usize, path: PathKey) -> Option<Value> {
         self.enter()?;
         let mut items = Vec::new();
         while let Some(line) = self.lines.get(self.next) {
@@ -114,12 +151,19 @@ impl<'t> Reader<'t> {
             if rest.is_empty() || rest.starts_with('#') || is_item(rest) {
                 return None;
             }
+            let item_path = path.child_index(items.len());
+            let start = line.offset(rest);
+            let (raw, no) = (line.raw, line.no);
+            self.out.insert(item_path.hash, (pos(raw, no, start, strip_comment(&raw[start..])), None));
             if split_key(rest).is_some() {
                 // A mapping whose first key shares the item's line.
                 let column = indent + 1 + (after.len() - rest.len());
-                self.lines[self.next] = Line { indent: column, text: rest };
-                items.push(self.map(column)?);
+                self.lines[self.next] = Line { indent: column, text: rest, raw, no };
+                items.push(self.map(column, item_path)?);
             } else {
+                if rest.starts_with('[') {
+                    scan_flow(raw, start, item_path, no, &mut self.out);
+                }
                 self.next += 1;
                 items.push(inline_value(rest)?);
             }
@@ -129,15 +173,15 @@ impl<'t> Reader<'t> {
     }
 
     /// The value of a key whose line continues with `rest`.
-    fn value_after(&mut self, rest: &str, indent: usize) -> Option<Value> {
+    fn value_after(&mut self, rest: &str, indent: usize, path: PathKey) -> Option<Value> {
         let rest = rest.trim_start_matches(' ');
         if !(rest.is_empty() || rest.starts_with('#')) {
             return inline_value(rest);
         }
         match self.lines.get(self.next) {
-            Some(line) if line.indent > indent && is_item(line.text) => self.seq(line.indent),
-            Some(line) if line.indent > indent => self.map(line.indent),
-            Some(line) if line.indent == indent && is_item(line.text) => self.seq(indent),
+            Some(line) if line.indent > indent && is_item(line.text) => self.seq(line.indent, path),
+            Some(line) if line.indent > indent => self.map(line.indent, path),
+            Some(line) if line.indent == indent && is_item(line.text) => self.seq(indent, path),
             _ => Some(Value::Null),
         }
     }
