@@ -280,7 +280,7 @@ pub fn parse_file(file: &SourceFile, settings: &Settings, bodies: Bodies) -> (Op
     let mut doc = doc;
     let (meta, skip) = match &mut doc {
         Document::Incident(i) => (&mut i.meta, i.action_items_range.clone()),
-        Document::Runbook(r) => (&mut r.meta, None),
+        Document::Runbook(r) => (&mut r.meta, r.title_heading.clone()),
         Document::Page(p) => (&mut p.meta, None),
         Document::Status(s) => (&mut s.meta, None),
     };

@@ -519,15 +519,20 @@ impl<'a> Ctx<'a> {
     }
 
     /// `meta`, where a missing `title` is the first `# heading` (or the file
-    /// name): for documents whose front matter is optional.
-    pub fn meta_or_heading(&mut self, file: &SourceFile) -> Meta {
-        let title = match self.spanned_text("title") {
-            Some(t) => t.value,
-            None => {
-                self.body.first_heading(1).unwrap_or_else(|| file.path_id.rsplit('/').next().unwrap_or("").to_string())
+    /// name): for documents whose front matter is optional. Also gives the
+    /// file offsets of that heading's line, when the title is taken from it:
+    /// the page shows the title above the body, so the body leaves it out.
+    pub fn meta_or_heading(&mut self, file: &SourceFile) -> (Meta, Option<std::ops::Range<usize>>) {
+        if let Some(t) = self.spanned_text("title") {
+            return (self.meta_titled(file, t.value), None);
+        }
+        match self.body.first_heading(1) {
+            Some((title, at)) => {
+                let end = file.text[at..].find('\n').map_or(file.text.len(), |n| at + n);
+                (self.meta_titled(file, title), Some(at..end))
             }
-        };
-        self.meta_titled(file, title)
+            None => (self.meta_titled(file, file.path_id.rsplit('/').next().unwrap_or("").to_string()), None),
+        }
     }
 
     /// Adds `defaults` for the top-level keys the front matter lacks.

@@ -81,9 +81,10 @@ pub struct Body {
 
 impl Body {
     /// The text of the first heading at `level`, if any.
-    pub fn first_heading(&self, level: u8) -> Option<String> {
+    /// The text of the first heading of `level`, and the file offset of its line.
+    pub fn first_heading(&self, level: u8) -> Option<(String, usize)> {
         self.blocks.iter().find_map(|b| match &b.kind {
-            BlockKind::Heading { level: l, text } if *l == level => Some(text.trim().to_string()),
+            BlockKind::Heading { level: l, text } if *l == level => Some((text.trim().to_string(), b.offset)),
             _ => None,
         })
     }

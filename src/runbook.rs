@@ -27,6 +27,9 @@ pub struct Runbook {
     pub severity: Option<String>,
     pub tags: Vec<String>,
     pub extra: Vec<(String, Value)>,
+    /// File offsets of the `# heading` the title was taken from (no front
+    /// matter `title`), left out of the HTML: the page shows the title already.
+    pub title_heading: Option<std::ops::Range<usize>>,
 }
 
 /// The `owner` line a missing-owner diagnostic suggests: a team named after
@@ -39,7 +42,8 @@ fn owner_example(service: &str) -> String {
 
 pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
     let config = &s.config.runbooks;
-    let meta = if config.front_matter == "optional" { ctx.meta_or_heading(file) } else { ctx.meta(file) };
+    let (meta, title_heading) =
+        if config.front_matter == "optional" { ctx.meta_or_heading(file) } else { (ctx.meta(file), None) };
     // `runbooks/<folder>/…`: the folder is the service, when the config says so.
     let folder = file.path_id.split_once('/').map(|(f, _)| f.to_string());
     let service = match folder.filter(|_| config.service_from_folder && ctx.get("service").is_none()) {
@@ -74,7 +78,7 @@ pub fn parse(ctx: &mut Ctx, file: &SourceFile, s: &Settings) -> Runbook {
     });
     let mut meta = meta;
     meta.summary = ctx.first_paragraph(s.runbook_sections.find(&sections, "Meaning"));
-    Runbook { meta, service, owner, alerts, last_reviewed, stale, review_span, severity, tags, extra }
+    Runbook { meta, service, owner, alerts, last_reviewed, stale, review_span, severity, tags, extra, title_heading }
 }
 
 fn review(ctx: &mut Ctx, s: &Settings) -> (Option<NaiveDate>, bool) {
@@ -105,6 +109,55 @@ fn review(ctx: &mut Ctx, s: &Settings) -> (Option<NaiveDate>, bool) {
 
 #[cfg(test)]
 mod tests {
+    use crate::check::parse_file;
+    use crate::model::Document;
+    use crate::render::Bodies;
+    use crate::source::{Kind, SourceFile};
+
+    /// A runbook without front matter, as a site with `runbooks.front_matter: optional` reads it.
+    fn page_of(text: &str, bodies: Bodies) -> (String, String) {
+        let mut config = crate::config::Config::default();
+        config.runbooks.front_matter = "optional".into();
+        let today = crate::time::Today::fixed(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        let settings = crate::settings::Settings::new(config, today);
+        let file = SourceFile {
+            rel_path: "content/runbooks/db/disk-full.md".into(),
+            kind: Kind::Runbook,
+            path_id: "db/disk-full".into(),
+            text: text.into(),
+        };
+        let Some(Document::Runbook(r)) = parse_file(&file, &settings, bodies).0 else { panic!("no runbook") };
+        let html = match &r.meta.body_source {
+            Some(src) => {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("disk-full.md");
+                std::fs::write(&path, text).unwrap();
+                let src = crate::render::BodySource { path, ..src.clone() };
+                let body = src.render().unwrap();
+                body.before + &body.after
+            }
+            None => r.meta.html.before.clone() + &r.meta.html.after,
+        };
+        (r.meta.title.clone(), html)
+    }
+
+    #[test]
+    fn a_title_taken_from_a_heading_is_not_shown_twice() {
+        let text = "Paged when the disk is nearly full.\n\n# Disk full\n\n## Steps\n\nFree some space.\n";
+        for bodies in [Bodies::Html, Bodies::Later] {
+            let (title, html) = page_of(text, bodies);
+            assert_eq!(title, "Disk full");
+            assert!(!html.contains("<h1") && !html.contains("Disk full"), "{html}");
+            assert!(html.contains("Paged when the disk") && html.contains("Free some space"), "{html}");
+        }
+        // A heading after the title's is kept, and so is one when the title is written.
+        let (_, html) = page_of("# Disk full\n\nText.\n\n# Disk full again\n", Bodies::Html);
+        assert!(html.contains("Disk full again") && !html.contains(">Disk full<"), "{html}");
+        let (title, html) = page_of("---\ntitle: Disk\n---\nIntro.\n\n# Disk full\n", Bodies::Html);
+        assert_eq!(title, "Disk");
+        assert!(html.contains("Disk full"), "{html}");
+    }
+
     #[test]
     fn the_owner_example_names_the_service_when_it_makes_a_handle() {
         assert_eq!(super::owner_example("checkout"), "owner: \"@checkout-oncall\"");
