@@ -80,7 +80,6 @@ pub struct Body {
 }
 
 impl Body {
-    /// The text of the first heading at `level`, if any.
     /// The text of the first heading of `level`, and the file offset of its line.
     pub fn first_heading(&self, level: u8) -> Option<(String, usize)> {
         self.blocks.iter().find_map(|b| match &b.kind {

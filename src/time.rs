@@ -322,6 +322,8 @@ pub fn parse_today_flag(s: &str) -> Result<NaiveDate, String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn iso_date_writes_what_display_writes() {
         for (y, m, d) in [
@@ -335,11 +337,9 @@ mod tests {
             (10000, 1, 1),
         ] {
             let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-            assert_eq!(super::iso_date(date), date.to_string());
+            assert_eq!(iso_date(date), date.to_string());
         }
     }
-
-    use super::*;
 
     fn utc(s: &str) -> String {
         parse_timestamp(s, Zone::UTC).unwrap().to_rfc3339()
