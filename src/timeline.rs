@@ -217,7 +217,7 @@ mod tests {
         let london = Zone::parse("Europe/London").unwrap();
         assert_eq!(t.skipped, vec![(md.find("01:30").unwrap(), london)]);
         assert_eq!(london.name(), "Europe/London");
-        // Past midnight, an undated 01:30 is the next day's, which exists.
+        // Past midnight, an undated 01:30 is the next day's: here the 30th, whose clock change skips it.
         let md = "## Timeline (all times in Europe/London)\n- 20:00 — a\n- 23:50 — b\n- 01:30 — c\n";
         let t = timeline(md, "2025-03-29T20:00:00Z");
         assert_eq!(times(&t), ["03-29 20:00+00:00", "03-29 23:50+00:00"], "01:30 on the 30th does not exist");

@@ -35,10 +35,10 @@ pub mod dir {
         format!("pages/{slug}")
     }
     pub fn service(name: &str) -> String {
-        format!("services/{}", term(name))
+        format!("{SERVICES}/{}", term(name))
     }
     pub fn tag(name: &str) -> String {
-        format!("tags/{}", term(name))
+        format!("{TAGS}/{}", term(name))
     }
     pub const SEVERITIES: &str = "incidents/severity";
     pub fn severity(id: &str) -> String {

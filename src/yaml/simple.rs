@@ -79,9 +79,9 @@ struct Line<'t> {
 }
 
 impl Line<'_> {
-    /// The byte offset of `part` (a slice of `text`) in the line.
+    /// The byte offset of `part` (a slice of `text`, so of `raw`) in the line.
     fn offset(&self, part: &str) -> usize {
-        self.raw.len() - (self.text.len() - (part.as_ptr() as usize - self.text.as_ptr() as usize))
+        part.as_ptr() as usize - self.raw.as_ptr() as usize
     }
 }
 
@@ -156,10 +156,9 @@ impl<'t> Reader<'t> {
             let (raw, no) = (line.raw, line.no);
             self.out.insert(item_path.hash, (pos(raw, no, start, strip_comment(&raw[start..])), None));
             if split_key(rest).is_some() {
-                // A mapping whose first key shares the item's line.
-                let column = indent + 1 + (after.len() - rest.len());
-                self.lines[self.next] = Line { indent: column, text: rest, raw, no };
-                items.push(self.map(column, item_path)?);
+                // A mapping whose first key shares the item's line, at `start`.
+                self.lines[self.next] = Line { indent: start, text: rest, raw, no };
+                items.push(self.map(start, item_path)?);
             } else {
                 if rest.starts_with('[') {
                     scan_flow(raw, start, item_path, no, &mut self.out);
