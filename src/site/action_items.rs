@@ -72,16 +72,9 @@ pub fn owner_dir(owner: &str) -> String {
 /// state and per owner (on one page the filters in the browser do their work).
 pub fn lists<'a>(ix: &Index<'a>, per_page: usize) -> Lists<'a> {
     let today = ix.today();
-    let mut all: Vec<Entry<'a>> = ix
-        .incidents
-        .iter()
-        .flat_map(|&incident| incident.action_items.iter().map(move |item| (incident, item)))
-        .map(|(incident, item)| Entry { incident, item, state: state(item, today) })
-        .collect();
-    let rank = |s: &str| STATES.iter().position(|(x, _)| *x == s).unwrap_or(STATES.len());
-    let due = |e: &Entry<'a>| e.item.due.as_ref().map(|d| d.text.as_str());
-    all.sort_by(|a, b| (rank(a.state), due(a), &a.incident.meta.id).cmp(&(rank(b.state), due(b), &b.incident.meta.id)));
-    let (totals, owners) = crate::trends::tally_items(&ix.incidents, today);
+    let (by_state, (totals, owners)) =
+        rayon::join(|| by_state(ix, today), || crate::trends::tally_items(&ix.incidents, today));
+    let all: Vec<Entry<'a>> = by_state.iter().flatten().copied().collect();
     let paged = pager::takes_pages(all.len(), per_page);
     // The filters' choices, for the one page that has the filters.
     let (mut kinds, mut months) = (BTreeSet::new(), BTreeSet::new());
@@ -92,10 +85,10 @@ pub fn lists<'a>(ix: &Index<'a>, per_page: usize) -> Lists<'a> {
     let owner_dirs = if paged { owner_dirs(&all, &owners) } else { Default::default() };
     let mut lists = vec![];
     if paged {
-        lists.extend(STATES.iter().map(|(id, name)| List {
+        lists.extend(STATES.iter().zip(by_state).map(|((id, name), entries)| List {
             dir: state_dir(id),
             heading: format!("{name} action items"),
-            entries: all.iter().filter(|e| e.state == *id).copied().collect(),
+            entries,
         }));
         let mut by_owner: std::collections::BTreeMap<&String, Vec<Entry>> = Default::default();
         for e in &all {
@@ -118,6 +111,25 @@ pub fn lists<'a>(ix: &Index<'a>, per_page: usize) -> Lists<'a> {
         kinds: kinds.into_iter().collect(),
         months: months.into_iter().collect(),
     }
+}
+
+/// Every item on the list of its state, in `STATES` order, each list by due
+/// date, then post-mortem id; items that tie keep their order in the
+/// post-mortems. That is the order of one stable sort by (state, due, id),
+/// and the four lists sort in parallel.
+fn by_state<'a>(ix: &Index<'a>, today: chrono::NaiveDate) -> [Vec<Entry<'a>>; STATES.len()] {
+    use rayon::prelude::*;
+    let mut lists: [Vec<Entry<'a>>; STATES.len()] = Default::default();
+    for &incident in &ix.incidents {
+        for item in &incident.action_items {
+            let state = state(item, today);
+            let rank = STATES.iter().position(|(x, _)| *x == state).unwrap_or_default();
+            lists[rank].push(Entry { incident, item, state });
+        }
+    }
+    let key = |e: &Entry<'a>| (e.item.due.as_ref().map(|d| d.text.as_str()), e.incident.meta.id.as_str());
+    lists.par_iter_mut().for_each(|l| l.par_sort_by(|a, b| key(a).cmp(&key(b))));
+    lists
 }
 
 /// Owner → the folder of their list. Owners go in tally order, so of two
