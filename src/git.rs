@@ -242,14 +242,24 @@ fn candidates(repo: &Repository, prefix: &str) -> Vec<String> {
 }
 
 /// Every commit id (7–40 hex digits, not part of a longer word) in a text.
+/// Words are runs of ASCII letters and digits, so every other byte (UTF-8's
+/// included) ends one. It runs on every root-cause section: an id has a
+/// digit and most words have none, so it goes from digit to digit.
 pub fn commit_ids_in(text: &str) -> Vec<&str> {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| {
-            (7..=40).contains(&w.len())
-                && w.chars().all(|c| c.is_ascii_hexdigit())
-                && w.chars().any(|c| c.is_ascii_digit())
-        })
-        .collect()
+    let bytes = text.as_bytes();
+    let ends_word = |b: &u8| !b.is_ascii_alphanumeric();
+    let mut ids = Vec::new();
+    let mut from = 0;
+    while let Some(digit) = bytes.get(from..).and_then(|rest| rest.iter().position(u8::is_ascii_digit)) {
+        let digit = from + digit;
+        let start = bytes[..digit].iter().rposition(ends_word).map_or(0, |p| p + 1);
+        let end = bytes[digit..].iter().position(ends_word).map_or(bytes.len(), |p| digit + p);
+        if (7..=40).contains(&(end - start)) && bytes[start..end].iter().all(u8::is_ascii_hexdigit) {
+            ids.push(&text[start..end]);
+        }
+        from = end + 1;
+    }
+    ids
 }
 
 /// The commits and tags of one repository, oldest first, for window queries.
@@ -806,6 +816,12 @@ mod tests {
         );
         assert!(commit_ids_in("the 1234567 users").contains(&"1234567"));
         assert!(commit_ids_in("INC-2025-042 and 2025-03-25").is_empty());
+        // Non-ASCII letters end a word; ids at either end of the text count.
+        assert_eq!(commit_ids_in("1234567é89abcdef0"), vec!["1234567", "89abcdef0"]);
+        assert_eq!(
+            commit_ids_in("x0123456789012345678901234567890123456789y 0123456789012345678901234567890123456789"),
+            vec!["0123456789012345678901234567890123456789"]
+        );
     }
 
     #[test]

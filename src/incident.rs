@@ -432,8 +432,10 @@ fn body(ctx: &mut Ctx, s: &Settings, incident: &mut Incident) {
 fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Option<NaiveDate>) {
     let required = &s.config.action_items.required;
     let needs = |f: &str| required.iter().any(|r| r == f);
-    let label = quote(&item.text, 50);
-    let item_span = ctx.offset_span(item.offset, item.text.chars().count().min(60));
+    // Most items have no problem: the message's label and the item's
+    // position (a line scan, two strings) are made only for a report.
+    let says = |what: &str| format!("action item \"{}\" {what}", quote(&item.text, 50));
+    let item_span = |ctx: &Ctx| ctx.offset_span(item.offset, item.text.chars().count().min(60));
     let missing = |f: &Option<action_item::Field>| f.as_ref().is_none_or(|f| f.text.trim().is_empty());
     if needs("owner") {
         match &item.owner {
@@ -442,14 +444,14 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
                 ctx.report(
                     span,
                     Code::ActionItemMissingOwner,
-                    format!("action item \"{label}\" has only a placeholder owner `{}`", quote(&o.text, 20)),
+                    says(&format!("has only a placeholder owner `{}`", quote(&o.text, 20))),
                     "name the team or @handle who will do it",
                 );
             }
             o if missing(o) => ctx.report(
-                item_span.clone(),
+                item_span(ctx),
                 Code::ActionItemMissingOwner,
-                format!("action item \"{label}\" has no owner"),
+                says("has no owner"),
                 "add an owner (a team or @handle), as an Owner column or `owner: @team`",
             ),
             _ => {}
@@ -463,7 +465,7 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
                     ctx.report(
                         span,
                         Code::ActionItemDueBeforeStart,
-                        format!("action item \"{label}\" is due {date}, before the incident started ({start})"),
+                        says(&format!("is due {date}, before the incident started ({start})")),
                         "set a due date after the incident",
                     );
                 }
@@ -473,18 +475,15 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
                 ctx.report(
                     span,
                     Code::ActionItemBadDue,
-                    format!(
-                        "action item \"{label}\" has due date `{}`, which is not a calendar date",
-                        quote(&d.text, 20)
-                    ),
+                    says(&format!("has due date `{}`, which is not a calendar date", quote(&d.text, 20))),
                     "write a real date as YYYY-MM-DD",
                 );
             }
         },
         d if needs("due") && missing(d) => ctx.report(
-            item_span.clone(),
+            item_span(ctx),
             Code::ActionItemMissingDue,
-            format!("action item \"{label}\" has no due date"),
+            says("has no due date"),
             "add a due date as YYYY-MM-DD, as a Due column or `due: 2025-04-01`",
         ),
         _ => {}
@@ -496,32 +495,32 @@ fn check_action_item(ctx: &mut Ctx, s: &Settings, item: &ActionItem, started: Op
             ctx.report(
                 span,
                 Code::ActionItemBadType,
-                format!("action item \"{label}\" has type `{}`", quote(&k.text, 30)),
+                says(&format!("has type `{}`", quote(&k.text, 30))),
                 format!("use one of: {}", types.join(", ")),
             );
         }
         Some(k) if !k.text.trim().is_empty() => {}
         k if needs("type") && missing(k) => ctx.report(
-            item_span.clone(),
+            item_span(ctx),
             Code::ActionItemMissingType,
-            format!("action item \"{label}\" has no type"),
+            says("has no type"),
             format!("add a type ({}), as a Type column or `type: prevent`", types.join(", ")),
         ),
         _ => {}
     }
     if needs("ticket") && missing(&item.ticket) {
         ctx.report(
-            item_span.clone(),
+            item_span(ctx),
             Code::ActionItemMissingTicket,
-            format!("action item \"{label}\" has no ticket"),
+            says("has no ticket"),
             "link the ticket that tracks it, as a Ticket column or `ticket: OPS-123`",
         );
     }
     if action_item::is_vague(&item.text, &s.vague_phrases) {
         ctx.report(
-            item_span,
+            item_span(ctx),
             Code::ActionItemVague,
-            format!("action item \"{label}\" is too vague to verify"),
+            says("is too vague to verify"),
             "say what will change and how you will know it is done, e.g. \"Alert when checkout 5xx > 2% for 5 min\"",
         );
     }
