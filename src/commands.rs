@@ -72,10 +72,12 @@ pub fn check(opts: &CheckOptions) -> u8 {
     };
     match check::run(&opts.site_dir, today, &run) {
         Ok(checked) => {
+            let t = std::time::Instant::now();
             print_notes(&checked.notes, opts.format);
             let _ = out.write_all(
                 diagnostic::render(&checked.diagnostics, opts.format, colour, checked.files_checked).as_bytes(),
             );
+            check::stage_time("report", t);
             let (errors, warnings) = diagnostic::counts(&checked.diagnostics);
             // The process ends here: freeing every document one by one would
             // only delay the exit (a few percent of a large check).
