@@ -414,6 +414,12 @@ pub fn file_level(rel: &str, code: Code, message: &str, help: &str) -> Diagnosti
 
 fn rel_path(site: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(site).unwrap_or(path);
+    // Below the site, the walk joins plain names with `/`: the text is
+    // already what the components give, without a string per component.
+    #[cfg(unix)]
+    if let Some(text) = rel.to_str() {
+        return text.to_owned();
+    }
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
