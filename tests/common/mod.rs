@@ -36,6 +36,18 @@ pub fn copy_example_site(site: &Path) {
     std::fs::copy(root().join("debrief.yml"), site.join("debrief.yml")).unwrap();
 }
 
+/// Whether `args` build a site inside this repository with the cache on.
+fn builds_in_the_source_tree(args: &[&str]) -> bool {
+    let cache_chosen = args.iter().any(|a| *a == "--no-cache" || a.starts_with("--cache-dir"));
+    let Ok(repo) = std::fs::canonicalize(root()) else { return false };
+    let in_tree = |a: &&str| {
+        let p = Path::new(a);
+        p.is_dir()
+            && std::fs::canonicalize(p).is_ok_and(|p| p.starts_with(&repo) && !p.starts_with(repo.join("target")))
+    };
+    args.contains(&"build") && !cache_chosen && args.iter().any(in_tree)
+}
+
 /// Runs `debrief ARGS` with a clean environment for the variables it reads.
 pub fn debrief(args: &[&str]) -> Output {
     debrief_env(args, &[])
@@ -43,7 +55,13 @@ pub fn debrief(args: &[&str]) -> Output {
 
 pub fn debrief_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_debrief"));
-    cmd.args(args).env_remove("SOURCE_DATE_EPOCH").env_remove("NO_COLOR");
+    cmd.args(args);
+    if builds_in_the_source_tree(args) {
+        // The build cache lives in the site folder by default: a fixture or
+        // the example site built in place would get one inside the repository.
+        cmd.arg("--no-cache");
+    }
+    cmd.env_remove("SOURCE_DATE_EPOCH").env_remove("NO_COLOR");
     for (k, v) in env {
         cmd.env(k, v);
     }
