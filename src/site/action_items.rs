@@ -52,11 +52,16 @@ pub struct Lists<'a> {
 
 /// The state list an item is on (`STATES`).
 pub fn state(a: &ActionItem, today: chrono::NaiveDate) -> &'static str {
+    STATES[state_index(a, today)].0
+}
+
+/// The state list an item is on: its index in `STATES`.
+fn state_index(a: &ActionItem, today: chrono::NaiveDate) -> usize {
     match a.status {
-        Status::Open if a.is_overdue(today) => "overdue",
-        Status::Open => "open",
-        Status::Done => "done",
-        Status::WontDo => "wont-do",
+        Status::Open if a.is_overdue(today) => 0,
+        Status::Open => 1,
+        Status::Done => 2,
+        Status::WontDo => 3,
     }
 }
 
@@ -122,9 +127,8 @@ fn by_state<'a>(ix: &Index<'a>, today: chrono::NaiveDate) -> [Vec<Entry<'a>>; ST
     let mut lists: [Vec<Entry<'a>>; STATES.len()] = Default::default();
     for &incident in &ix.incidents {
         for item in &incident.action_items {
-            let state = state(item, today);
-            let rank = STATES.iter().position(|(x, _)| *x == state).unwrap_or_default();
-            lists[rank].push(Entry { incident, item, state });
+            let state = state_index(item, today);
+            lists[state].push(Entry { incident, item, state: STATES[state].0 });
         }
     }
     let key = |e: &Entry<'a>| (e.item.due.as_ref().map(|d| d.text.as_str()), e.incident.meta.id.as_str());

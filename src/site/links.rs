@@ -20,16 +20,16 @@ pub mod dir {
     pub const ACTION_ITEMS: &str = "action-items";
 
     pub fn incident(slug: &str) -> String {
-        format!("incidents/{slug}")
+        format!("{INCIDENTS}/{slug}")
     }
     pub fn runbook(slug: &str) -> String {
-        format!("runbooks/{slug}")
+        format!("{RUNBOOKS}/{slug}")
     }
     pub fn alert(name: &str) -> String {
-        format!("alerts/{name}")
+        format!("{ALERTS}/{name}")
     }
     pub fn status(slug: &str) -> String {
-        format!("status/{slug}")
+        format!("{STATUS}/{slug}")
     }
     pub fn page(slug: &str) -> String {
         format!("pages/{slug}")
@@ -45,7 +45,7 @@ pub mod dir {
         format!("{SEVERITIES}/{}", term(id))
     }
     pub fn year(year: i32) -> String {
-        format!("incidents/year/{year}")
+        format!("{INCIDENTS}/year/{year}")
     }
     /// A service or tag name as a URL segment (never empty).
     pub fn term(name: &str) -> String {
